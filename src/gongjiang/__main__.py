@@ -1,0 +1,3 @@
+from gongjiang.cli import main
+
+main()

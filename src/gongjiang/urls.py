@@ -1,0 +1,30 @@
+"""URL map. Each app owns its pages (``<app>/urls.py``) and its API (``<app>/api.py``)."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from gongjiang.web.views import healthz
+
+admin.site.site_header = "工匠 · 技能人才发展平台 管理后台"
+admin.site.site_title = "工匠管理后台"
+admin.site.index_title = "后台数据管理"
+
+api_v1 = [
+    path("", include("gongjiang.catalog.api")),
+    path("", include("gongjiang.orgs.api")),
+    path("", include("gongjiang.people.api")),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("people/", include("gongjiang.people.urls")),
+    path("orgs/", include("gongjiang.orgs.urls")),
+    path("", include("gongjiang.web.urls")),
+]

@@ -1,0 +1,11 @@
+"""The main navigation. Each capability adds one entry: (url name, label, roles or None for all)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+NAV_ITEMS: list[tuple[str, object, frozenset[str] | None]] = [
+    ("web:home", _("首页"), None),
+    ("people:list", _("技能人才库"), None),
+    ("orgs:list", _("单位"), None),
+]
