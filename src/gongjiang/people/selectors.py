@@ -13,7 +13,7 @@ from django.utils import timezone
 from gongjiang.catalog.levels import HIGH_SKILLED_MIN
 from gongjiang.core.rules import normalize_id_number, region_prefix
 from gongjiang.orgs import scope as data_scope
-from gongjiang.people.models import Certificate, Person
+from gongjiang.people.models import Certificate, Employment, Person
 
 # How a person relates to regions, organisations and their own login: the scope paths.
 PERSON_REGION_FIELDS = ("residence_region__code", "current_employer__region__code")
@@ -145,3 +145,21 @@ def certificate_queryset(user: Any) -> QuerySet[Certificate]:
         org_fields=("holder__current_employer",),
         person_fields=("holder_id",),
     )
+
+
+def employment_get_for_user(*, user: Any, person_pk: int, pk: int) -> Employment:
+    """One employment record of a person the user can see, or 404."""
+    person = person_get_for_user(user=user, pk=person_pk)
+    try:
+        return person.employments.select_related("organization", "occupation", "person").get(pk=pk)
+    except (Employment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def certificate_get_for_user(*, user: Any, person_pk: int, pk: int) -> Certificate:
+    """One certificate held by a person the user can see, or 404."""
+    person = person_get_for_user(user=user, pk=person_pk)
+    try:
+        return person.certificates.select_related("occupation", "work_type", "issuer", "holder").get(pk=pk)
+    except (Certificate.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
