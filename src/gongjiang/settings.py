@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "gongjiang.reports",
     "gongjiang.imports",
     "gongjiang.web",
+    "gongjiang.accounts",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +102,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "gongjiang.core.middleware.RequestContextMiddleware",
     "gongjiang.core.middleware.SessionTimeoutMiddleware",
+    "gongjiang.accounts.middleware.AccountGateMiddleware",
     "gongjiang.core.middleware.NoStoreForPersonalDataMiddleware",
     # Axes must be last: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
@@ -186,6 +188,13 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_classes": PASSWORD_MIN_CHARACTER_CLASSES},
     },
 ]
+# Password expiry (等保: 定期更换): 0 = off (ASVS 6.2.10 advises against rotation); 90 for 等保.
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 0)
+# Roles that must enrol a TOTP second factor before doing anything else, e.g.
+# REQUIRE_2FA_ROLES=platform_admin,security_admin,audit_admin. Users with a confirmed device
+# always verify it after the password, whatever their role.
+REQUIRE_2FA_ROLES = env_list("REQUIRE_2FA_ROLES", [])
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "工匠")
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
@@ -276,7 +285,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "gongjiang.core.api_base.GongjiangAutoSchema",
     "EXCEPTION_HANDLER": "gongjiang.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
