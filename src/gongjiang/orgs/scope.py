@@ -193,13 +193,14 @@ def organization_queryset(user: Any, *, write: bool = False) -> QuerySet[Organiz
     A worker sees the organisations they work for (their employers), read-only.
     """
     queryset = Organization.objects.all()
-    scope = scope_for(user)
-    if not write and scope.person_ids and not scope.everything:
-        base = filter_queryset(queryset, user, region_fields=("region__code",), org_fields=("",))
-        return (base | queryset.filter(employments__person_id__in=list(scope.person_ids))).distinct()
-    return filter_queryset(
+    scoped = filter_queryset(
         queryset, user, region_fields=("region__code",), org_fields=("",), write=write
     )
+    scope = scope_for(user)
+    if write or not scope.person_ids or scope.everything:
+        return scoped
+    employer_ids = queryset.filter(employments__person_id__in=list(scope.person_ids)).values("pk")
+    return queryset.filter(Q(pk__in=scoped.values("pk")) | Q(pk__in=employer_ids))
 
 
 def require_write(user: Any, allowed: bool) -> None:

@@ -91,10 +91,9 @@ def _refresh_paths(org: Organization) -> None:
 def _check_parent_in_scope(user: Any, parent: Organization | None) -> None:
     if parent is None or user is None:
         return
-    if not organization_queryset(user, write=True).filter(pk=parent.pk).exists() and not scope_for(user).everything:
-        # A bureau may attach a new organisation to one it can see but not write (e.g. a group HQ).
-        if not organization_queryset(user).filter(pk=parent.pk).exists():
-            raise ApplicationError(_(ERR_PARENT_OUT_OF_SCOPE), field="parent")
+    # A bureau may attach a new organisation to one it can see but not write (e.g. a group HQ).
+    if not scope_for(user).everything and not organization_queryset(user).filter(pk=parent.pk).exists():
+        raise ApplicationError(_(ERR_PARENT_OUT_OF_SCOPE), field="parent")
 
 
 @transaction.atomic
