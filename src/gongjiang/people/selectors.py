@@ -163,3 +163,27 @@ def certificate_get_for_user(*, user: Any, person_pk: int, pk: int) -> Certifica
         return person.certificates.select_related("occupation", "work_type", "issuer", "holder").get(pk=pk)
     except (Certificate.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def person_history(*, person: Person, limit: int = 100) -> list[Any]:
+    """Audit entries about ``person`` and their employment, certificates and honours, newest first.
+
+    The caller has already fetched ``person`` through :func:`person_get_for_user`, so the scope
+    check is done; this is one query whatever the number of related records.
+    """
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    from gongjiang.core.models import AuditEntry
+    from gongjiang.people.models import Honor
+
+    def ids(model: Any, field: str) -> Any:
+        return model.objects.filter(**{field: person}).annotate(key=Cast("pk", CharField())).values("key")
+
+    condition = (
+        Q(object_type="people.person", object_id=str(person.pk))
+        | Q(object_type="people.employment", object_id__in=ids(Employment, "person"))
+        | Q(object_type="people.certificate", object_id__in=ids(Certificate, "holder"))
+        | Q(object_type="people.honor", object_id__in=ids(Honor, "person"))
+    )
+    return list(AuditEntry.objects.filter(condition).order_by("-at", "-id")[:limit])
