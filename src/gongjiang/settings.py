@@ -297,6 +297,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name get their own names (add yours when spectacular warns).
+    "ENUM_NAME_OVERRIDES": {
+        "SkillLevelEnum": "gongjiang.catalog.levels.SkillLevel",
+        "RegionLevelEnum": "gongjiang.catalog.models.Region.Level",
+        "HonorLevelEnum": "gongjiang.people.models.Honor.Level",
+    },
 }
 
 # --- Logging: never log ID numbers; errors to stderr ------------------------------------------
