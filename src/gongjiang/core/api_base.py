@@ -13,6 +13,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -109,6 +111,40 @@ class ObjectReferenceField(serializers.Field):  # type: ignore[type-arg]
 
     def to_representation(self, value: Any) -> Any:
         return self.to_value(value)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeReferenceField(ObjectReferenceField):
+    """A reference by code (region ``330602``, occupation ``6-18-01-01``, industry ``C``)."""
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdReferenceField(ObjectReferenceField):
+    """A reference by numeric id (organisation, work type)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(integer=True, **kwargs)
+
+
+# Compact references to other objects in responses; shared so the schema has one component each.
+class RegionReference(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField(label=_("行政区划代码"))
+    name = serializers.CharField(label=_("名称"))
+
+
+class OrganizationReference(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    name = serializers.CharField(label=_("名称"))
+
+
+class OccupationReference(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField(label=_("职业编码"))
+    name = serializers.CharField(label=_("职业名称"))
+
+
+class IndustryReference(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField(label=_("行业代码"))
+    name = serializers.CharField(label=_("名称"))
 
 
 class GongjiangAutoSchema(AutoSchema):
