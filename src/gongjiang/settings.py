@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "gongjiang.imports",
     "gongjiang.web",
     "gongjiang.accounts",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -312,6 +314,28 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- Background jobs (docs/adr/0001-background-jobs.md) ---------------------------------------
+# django-tasks (the backport of Django 6.0's django.tasks) with its database backend: enqueued
+# jobs are rows, `gongjiang worker` runs them. TASK_BACKEND=immediate runs a job inside the
+# request that enqueues it (tests, `make run`); production defaults to the database queue.
+TASK_BACKEND = env_str("TASK_BACKEND", "database" if IS_PRODUCTION else "immediate")
+if TASK_BACKEND not in {"database", "immediate"}:
+    raise RuntimeError("TASK_BACKEND must be 'database' or 'immediate'.")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if TASK_BACKEND == "database"
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        ),
+        "QUEUES": ["default", "imports"],
+    }
+}
+
+# --- Bulk import (gongjiang.imports) -----------------------------------------------------------
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+IMPORT_SCRATCH_DIR = Path(env_str("IMPORT_SCRATCH_DIR", str(DATA_DIR / "imports")))
 
 # --- Demo -----------------------------------------------------------------------------------
 # Demo logins are never created in production (等保: no default accounts).
