@@ -253,18 +253,22 @@ def person_update(*, actor: Any, person: Person, **data: Any) -> Person:
     return person
 
 
-@transaction.atomic
 def person_reveal_id_number(*, actor: Any, person: Person) -> str:
-    """Return the full ID number to a role allowed to see it, and log the reveal."""
+    """Return the full ID number to a role allowed to see it, and log the reveal.
+
+    Not one atomic block: a refused attempt must leave its "denied" entry behind, and an
+    atomic block would roll that entry back together with the PermissionDeniedError.
+    """
     scope = scope_for(actor)
     if not scope.can_reveal or not person_queryset(actor).filter(pk=person.pk).exists():
         audit.record(
             "people.person.id_revealed", obj=person, outcome="denied", actor=actor,
         )
         raise PermissionDeniedError(_("您的角色不能查看完整证件号码。"))
-    number = get_provider().decrypt(person.id_number_encrypted, associated_data=ID_CIPHER_AAD)
-    audit.record("people.person.id_revealed", obj=person, actor=actor)
-    return number
+    with transaction.atomic():
+        # The entry is written before the number leaves the service.
+        audit.record("people.person.id_revealed", obj=person, actor=actor)
+    return get_provider().decrypt(person.id_number_encrypted, associated_data=ID_CIPHER_AAD)
 
 
 def person_reveal_mobile(*, actor: Any, person: Person) -> str:
