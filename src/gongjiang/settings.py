@@ -304,6 +304,8 @@ SPECTACULAR_SETTINGS = {
         "SkillLevelEnum": "gongjiang.catalog.levels.SkillLevel",
         "RegionLevelEnum": "gongjiang.catalog.models.Region.Level",
         "HonorLevelEnum": "gongjiang.people.models.Honor.Level",
+        "OrganizationKindEnum": "gongjiang.orgs.models.Organization.Kind",
+        "CertificateKindEnum": "gongjiang.people.models.Certificate.Kind",
     },
 }
 
