@@ -55,7 +55,7 @@ def national_grade(level: int) -> int | None:
 def level_from_national_grade(grade: int) -> SkillLevel:
     try:
         return _FROM_GRADE[int(grade)]
-    except (KeyError, ValueError):
+    except (KeyError, TypeError, ValueError):
         raise ValueError(f"national grade must be 1–5, not {grade!r}") from None
 
 

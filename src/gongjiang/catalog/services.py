@@ -144,7 +144,8 @@ def region_load(*, actor: Any, table: Table, dry_run: bool = False) -> LoadResul
     """
     check = _Checker(table, REGION_COLUMNS)
     seen: dict[str, int] = {}
-    parsed: list[tuple[int, str, str, str | None, bool]] = []  # row, code, name, parent, parent_given
+    # row, code, name, parent, parent given in the file, parent well-formed
+    parsed: list[tuple[int, str, str, str | None, bool, bool]] = []
     for row, values in table.rows:
         try:
             code = rules.validate_region_code(values.get("code"))
@@ -154,25 +155,29 @@ def region_load(*, actor: Any, table: Table, dry_run: bool = False) -> LoadResul
         name = check.text(row, values, "name", limit=50, required=True)
         parent_text = rules.normalize_code(values.get("parent"))
         parent: str | None = None
+        parent_ok = True
         if parent_text:
             try:
                 parent = rules.validate_region_code(parent_text)
             except RuleError as exc:
                 check.add(row, "parent", exc.message)
+                parent_ok = False
             else:
                 if code and not rules.is_region_ancestor(parent, code):
                     check.add(row, "parent", _(rules.ERR_REGION_PARENT_NOT_ANCESTOR).format(parent=parent, code=code))
+                    parent_ok = False
         if code:
             if code in seen:
                 check.add(row, "code", _(ERR_DUPLICATE_ROW).format(code=code, row=seen[code]))
                 continue
             seen[code] = row
-            parsed.append((row, code, name, parent, bool(parent_text)))
-    known = set(seen) | set(Region.objects.filter(code__in=_region_ancestors(seen)).values_list("code", flat=True))
+            parsed.append((row, code, name, parent, bool(parent_text), parent_ok))
+    wanted = _region_ancestors(seen) | {item[3] for item in parsed if item[3]}
+    known = set(seen) | set(Region.objects.filter(code__in=wanted).values_list("code", flat=True))
     resolved: list[tuple[str, str, str | None]] = []
-    for row, code, name, parent, parent_given in parsed:
+    for row, code, name, parent, parent_given, parent_ok in parsed:
         if parent_given:
-            if parent is not None and parent not in known:
+            if parent_ok and parent is not None and parent not in known:
                 check.add(row, "parent", _(ERR_PARENT_MISSING).format(parent=parent))
         else:
             candidates = rules.region_parent_candidates(code)
