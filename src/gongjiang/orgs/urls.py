@@ -1,4 +1,11 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from gongjiang.orgs import views
 
 app_name = "orgs"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.organization_list_view, name="list"),
+    path("new/", views.organization_create_view, name="create"),
+    path("<int:pk>/", views.organization_detail_view, name="detail"),
+    path("<int:pk>/edit/", views.organization_edit_view, name="edit"),
+]

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from gongjiang.orgs.models import Membership
 from gongjiang.orgs.scope import scope_for
 from gongjiang.web.navigation import NAV_ITEMS
 
@@ -23,4 +24,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         except NoReverseMatch:
             continue
         items.append({"url": url, "label": label, "active": request.path.startswith(url) and url != "/" or request.path == url})
-    return {"nav_items": items, "user_scope": scope}
+    role_labels = [str(label) for value, label in Membership.Role.choices if value in scope.roles]
+    return {"nav_items": items, "user_scope": scope, "user_role_labels": role_labels}
