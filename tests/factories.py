@@ -65,3 +65,26 @@ def person(name: str = "张三", *, employer: Any = None, id_number: str | None 
         actor=None, name=name, id_number=id_number or make_id_number(), employer=employer,
         residence_region=region_obj, employment_start=dt.date(2015, 3, 1), **extra,
     )
+
+
+_certificate_serial = itertools.count(1)
+
+
+def occupation(code: str = "6-18-01-01", name: str = "车工", grades: tuple[int, ...] = (1, 2, 3, 4, 5)) -> Any:
+    from gongjiang.catalog.models import Occupation
+
+    obj, _ = Occupation.objects.get_or_create(
+        code=code, defaults={"name": name, "national_grades": list(grades), "is_verified": True}
+    )
+    return obj
+
+
+def certificate(holder: Any, *, level: int, occupation_obj: Any = None, number: str | None = None,
+                issue_date: dt.date = dt.date(2020, 6, 1), **extra: Any) -> Any:
+    """A valid certificate recorded through the service (so the holder's level follows)."""
+    from gongjiang.people import services
+
+    return services.certificate_record(
+        actor=None, holder=holder, number=number or f"GJ-TEST-{next(_certificate_serial):06d}", level=level,
+        occupation=occupation_obj, issue_date=issue_date, **extra,
+    )
