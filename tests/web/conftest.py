@@ -1,0 +1,1 @@
+from tests.registry_data import registry  # noqa: F401  (fixture)
