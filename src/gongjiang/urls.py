@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("gongjiang.catalog.api")),
     path("", include("gongjiang.orgs.api")),
     path("", include("gongjiang.people.api")),
+    path("", include("gongjiang.credentials.api")),
 ]
 
 urlpatterns = [
@@ -26,5 +27,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("people/", include("gongjiang.people.urls")),
     path("orgs/", include("gongjiang.orgs.urls")),
+    path("", include("gongjiang.credentials.urls")),
     path("", include("gongjiang.web.urls")),
 ]
