@@ -11,6 +11,7 @@ admin.site.site_title = "工匠管理后台"
 admin.site.index_title = "后台数据管理"
 
 api_v1 = [
+    path("", include("gongjiang.core.api_auth")),
     path("", include("gongjiang.catalog.api")),
     path("", include("gongjiang.orgs.api")),
     path("", include("gongjiang.people.api")),
