@@ -550,3 +550,23 @@ def check_labour_contract(*, start: dt.date, end: dt.date | None) -> int | None:
     if months < MIN_CONTRACT_MONTHS:
         raise RuleError(str(ERR_CONTRACT_SHORT).format(months=months), "contract_short")
     return months
+
+
+# --- Programme status -------------------------------------------------------------------------
+PROGRAM_DRAFT = "draft"
+PROGRAM_OPEN = "open"
+PROGRAM_IN_PROGRESS = "in_progress"
+PROGRAM_FINISHED = "finished"
+PROGRAM_CANCELLED = "cancelled"
+
+PROGRAM_TRANSITIONS: dict[str, frozenset[str]] = {
+    PROGRAM_DRAFT: frozenset({PROGRAM_OPEN, PROGRAM_CANCELLED}),
+    PROGRAM_OPEN: frozenset({PROGRAM_DRAFT, PROGRAM_IN_PROGRESS, PROGRAM_CANCELLED}),
+    PROGRAM_IN_PROGRESS: frozenset({PROGRAM_FINISHED, PROGRAM_CANCELLED}),
+    PROGRAM_FINISHED: frozenset(),
+    PROGRAM_CANCELLED: frozenset(),
+}
+
+
+def program_transition_allowed(current: str, target: str) -> bool:
+    return target in PROGRAM_TRANSITIONS.get(current, frozenset())
