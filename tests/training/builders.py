@@ -38,3 +38,47 @@ def school(city: Any, name: str = "绍兴技师学院") -> Any:
 
 def worker(city: Any, name: str = "李工", employer: Any = None) -> Any:
     return factories.person(name, employer=employer or city.yuecheng_machinery, region_obj=city.yuecheng)
+
+
+def apprenticeship(city: Any, *, actor: Any = None, kind: str = "enterprise_new_type", **extra: Any) -> Any:
+    from gongjiang.training.services import apprenticeships as services
+
+    college = extra.pop("school", None) or school(city)
+    data = {
+        "kind": kind,
+        "apprentice": extra.pop("apprentice", None) or worker(city, "小徒弟"),
+        "employer": city.yuecheng_machinery,
+        "school": college,
+        "enterprise_mentor": extra.pop("enterprise_mentor", None) or worker(city, "老师傅"),
+        "school_mentor": extra.pop("school_mentor", None) or worker(city, "周老师", employer=college),
+        "target_level": 3,
+        "start_date": dt.date(2024, 3, 1),
+        "planned_end_date": dt.date(2025, 2, 28),
+        "contract_start": dt.date(2024, 1, 1),
+        "contract_end": dt.date(2026, 12, 31),
+        "occupation_name": "数控车工",
+    }
+    data.update(extra)
+    return services.apprenticeship_create(actor=actor, **data)
+
+
+def skill_policy(city: Any, **extra: Any) -> Any:
+    from gongjiang.training.services import subsidies
+
+    data = {
+        "region": city.city, "year": 2024, "kind": "skill_upgrade", "name": "绍兴市 2024 年技能提升补贴",
+        "amounts_by_level": {"1": "1000", "2": "1500", "3": "2000"}, "max_claims_per_year": 3,
+        "min_insured_months": 12, "claim_window_months": 12, "exclusive_with": ["vocational_training"],
+        "valid_from": dt.date(2024, 1, 1), "valid_until": dt.date(2024, 12, 31),
+    }
+    data.update(extra)
+    return subsidies.policy_create(actor=None, **data)
+
+
+def apprentice_policy(city: Any, **extra: Any) -> Any:
+    from gongjiang.training.services import subsidies
+
+    data = {"region": city.city, "year": 2024, "kind": "apprenticeship", "name": "绍兴市 2024 年学徒培训补贴",
+            "per_person_year": "5000", "amount_cap": "10000", "max_claims_per_year": 1}
+    data.update(extra)
+    return subsidies.policy_create(actor=None, **data)

@@ -138,7 +138,8 @@ def apprenticeship_create(
     apprenticeship.save()
     ApprenticeshipStatusChange.objects.create(
         apprenticeship=apprenticeship, from_status="", to_status=Apprenticeship.Status.WAITING,
-        changed_on=timezone.localdate(), reason=_("签订培养协议，登记学徒"),
+        # A registration made after the period began is dated at its start, so history stays in order.
+        changed_on=min(timezone.localdate(), start_date), reason=_("签订培养协议，登记学徒"),
         changed_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit.record("training.apprenticeship.created", obj=apprenticeship, changes=audit.snapshot(apprenticeship),
@@ -187,6 +188,7 @@ def review_create(
 ) -> ProgressReview:
     if actor is not None and not _may_write(actor, apprenticeship):
         raise PermissionDeniedError()
+    apprenticeship = lock_objects.apprenticeship_for_update(apprenticeship)
     if apprenticeship.status not in (Apprenticeship.Status.ACTIVE, Apprenticeship.Status.PAUSED):
         raise ApplicationError(_(ERR_REVIEW_STATE).format(status=apprenticeship.get_status_display()))
     if review_date < apprenticeship.start_date or review_date > timezone.localdate():
