@@ -29,5 +29,6 @@ urlpatterns = [
     path("people/", include("gongjiang.people.urls")),
     path("orgs/", include("gongjiang.orgs.urls")),
     path("", include("gongjiang.credentials.urls")),
+    path("", include("gongjiang.accounts.urls")),
     path("", include("gongjiang.web.urls")),
 ]

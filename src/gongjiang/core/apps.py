@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "gongjiang.core"
     label = "core"
     verbose_name = _("系统与审计")
+
+    def ready(self) -> None:
+        from gongjiang.core import checks, signals  # noqa: F401  (registers receivers and checks)
+
+        signals.connect()

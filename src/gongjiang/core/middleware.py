@@ -1,17 +1,31 @@
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
+from django.views.defaults import permission_denied
 
+from gongjiang.core import audit
 from gongjiang.core.context import RequestContext, _current
+from gongjiang.core.exceptions import PermissionDeniedError
+from gongjiang.core.models import AuditEntry
+from gongjiang.core.signals import (
+    ACTION_PERMISSION_DENIED,
+    LOGOUT_REASON_ATTR,
+    SESSION_LAST_SEEN_KEY,
+    SESSION_STARTED_KEY,
+)
 
-_ABSOLUTE_KEY = "_gongjiang_session_started"
-_LAST_SEEN_KEY = "_gongjiang_last_seen"
+logger = logging.getLogger(__name__)
+
+_ABSOLUTE_KEY = SESSION_STARTED_KEY
+_LAST_SEEN_KEY = SESSION_LAST_SEEN_KEY
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -19,7 +33,11 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 class RequestContextMiddleware:
-    """Make the user, address and a request id available to services for audit entries."""
+    """Make the user, address and a request id available to services for audit entries.
+
+    It also records every refused request (HTTP 403, pages and API alike) in the audit log
+    (ASVS 16.3.2), and turns a service's PermissionDeniedError into a 403 page.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -31,10 +49,31 @@ class RequestContextMiddleware:
         )
         try:
             response = self.get_response(request)
+            if response.status_code == 403:
+                _record_denial(request)
         finally:
             _current.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, PermissionDeniedError):
+            return permission_denied(request, exception)
+        return None
+
+
+def _record_denial(request: HttpRequest) -> None:
+    try:
+        audit.record(
+            ACTION_PERMISSION_DENIED,
+            object_type="url",
+            object_id=request.method or "",
+            # The path only: query strings may carry search terms, never worth keeping.
+            object_repr=request.path[:200],
+            outcome=AuditEntry.Outcome.DENIED,
+        )
+    except DatabaseError:  # the refusal itself must not turn into a server error
+        logger.exception("Could not record a refused request in the audit log")
 
 
 class SessionTimeoutMiddleware:
@@ -55,12 +94,13 @@ class SessionTimeoutMiddleware:
             last_seen = request.session.get(_LAST_SEEN_KEY, now)
             if started is None:
                 request.session[_ABSOLUTE_KEY] = now
-            elif (
-                now - started > settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS
-                or now - last_seen > settings.SESSION_IDLE_TIMEOUT_SECONDS
-            ):
+            elif now - started > settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS:
+                setattr(request, LOGOUT_REASON_ATTR, "absolute")
                 logout(request)
-            if user.is_authenticated:
+            elif now - last_seen > settings.SESSION_IDLE_TIMEOUT_SECONDS:
+                setattr(request, LOGOUT_REASON_ATTR, "idle")
+                logout(request)
+            if request.user.is_authenticated:  # not just logged out above
                 request.session[_LAST_SEEN_KEY] = now
         return self.get_response(request)
 

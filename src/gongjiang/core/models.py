@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,6 +29,21 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        # The password's age drives expiry (PASSWORD_MAX_AGE_DAYS); callers save the user.
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    """Bulk changes are refused like single ones; retention purging is core.retention's job."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Audit entries are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit entries cannot be deleted.")
 
 
 class AuditEntry(models.Model):
@@ -64,6 +80,8 @@ class AuditEntry(models.Model):
     outcome = models.CharField(
         _("结果"), max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS
     )
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("审计日志")

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from gongjiang.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("accounts/password/", views.password_change, name="password_change"),
+    path("accounts/2fa/", views.totp_enrol, name="totp_enrol"),
+    path("accounts/2fa/verify/", views.totp_verify, name="totp_verify"),
+    path("accounts/manage/", views.account_list, name="account_list"),
+    path("accounts/manage/new/", views.account_create, name="account_create"),
+    path("accounts/manage/<int:pk>/", views.account_detail, name="account_detail"),
+    path("accounts/manage/<int:pk>/<slug:action>/", views.account_action, name="account_action"),
+    path("audit/", views.audit_list, name="audit_list"),
+]

@@ -1,0 +1,73 @@
+"""Audit log retention: entries are kept at least ``AUDIT_RETENTION_DAYS`` (never under 183).
+
+网络安全法 Art. 21(三) (Art. 23 after the 2026 amendment) requires network logs to be kept for
+no less than six months. Purging older entries is the only deletion the platform ever does to
+the audit log, and it is itself recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongjiang.core import audit
+from gongjiang.core.exceptions import ApplicationError
+from gongjiang.core.models import AuditEntry
+
+LEGAL_MINIMUM_DAYS = 183
+ACTION_PURGED = "core.audit.purged"
+ERR_RETENTION_TOO_SHORT = "审计日志须至少保留 {minimum} 天（AUDIT_RETENTION_DAYS），不能清除 {days} 天以内的记录。"
+
+
+def minimum_retention_days() -> int:
+    return max(int(settings.AUDIT_RETENTION_DAYS), LEGAL_MINIMUM_DAYS)
+
+
+def purge_cutoff(older_than_days: int) -> dt.datetime:
+    minimum = minimum_retention_days()
+    if older_than_days < minimum:
+        raise ApplicationError(
+            _(ERR_RETENTION_TOO_SHORT).format(minimum=minimum, days=older_than_days),
+            field="older_than_days",
+        )
+    return timezone.now() - dt.timedelta(days=older_than_days)
+
+
+def audit_purge_count(*, older_than_days: int) -> int:
+    """How many entries :func:`audit_purge` would remove."""
+    return AuditEntry.objects.filter(at__lt=purge_cutoff(older_than_days)).count()
+
+
+@transaction.atomic
+def audit_purge(*, older_than_days: int, actor: Any = None) -> int:
+    """Delete audit entries older than ``older_than_days`` (refused below the retention minimum).
+
+    On PostgreSQL the append-only trigger lets a DELETE through only while the
+    transaction-local setting ``gongjiang.audit_purge`` is on; it is switched on for this one
+    statement and off again, inside this transaction.
+    """
+    cutoff = purge_cutoff(older_than_days)
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    is_postgresql = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        if is_postgresql:
+            cursor.execute("SELECT set_config('gongjiang.audit_purge', 'on', true)")
+        cursor.execute(
+            f"DELETE FROM {table} WHERE at < %s",  # noqa: S608 (the table name is ours)
+            [connection.ops.adapt_datetimefield_value(cutoff)],
+        )
+        deleted = cursor.rowcount
+        if is_postgresql:
+            cursor.execute("SELECT set_config('gongjiang.audit_purge', 'off', true)")
+    audit.record(
+        ACTION_PURGED,
+        object_type=AuditEntry._meta.label_lower,
+        changes={"older_than_days": older_than_days, "cutoff": cutoff, "deleted": deleted},
+        actor=actor,
+    )
+    return deleted
