@@ -156,6 +156,7 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
         "export_url": reverse("people:export") + (f"?{query}" if query else ""),
         "can_create": scope.can_write,
         "can_export": not scope.is_empty,
+        "own_record_only": bool(scope.person_ids) and not (scope.everything or scope.region_prefixes or scope.org_paths),
         "not_found_by_id": id_lookup and not page.paginator.count,
     }
     htmx = getattr(request, "htmx", None)

@@ -1,0 +1,87 @@
+"""The registry in a real browser: a city bureau admin searches and opens a profile; a worker
+sees nobody but themself. Screenshots go to test-artifacts/ (not committed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests import registry_data
+
+registry = registry_data.registry  # the fixture, from tests/registry_data.py
+
+ARTIFACTS = Path("test-artifacts")
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def test_city_admin_searches_registry_and_opens_profile(
+    transactional_db: Any, live_server: Any, page: Any, login: Any, registry: Any, artifacts: Path
+) -> None:
+    # given
+    login(page, "city")
+    assert page.locator("h1").first.inner_text() == "技能人才概览"
+    page.wait_for_selector("#main canvas")  # ECharts drew the dashboard from local files
+    assert page.locator('[data-figure="total"]').inner_text() == "6"
+    page.screenshot(path=str(artifacts / "dashboard-city.png"), full_page=True)
+
+    # when: open the registry and search by name; htmx swaps the table in place
+    page.click("nav.mainnav >> text=技能人才库")
+    page.wait_for_selector("#registry-table")
+    assert page.locator("#registry-table tbody tr").count() == 6
+    page.fill("#id_q", "李高级")
+    page.press("#id_q", "Enter")
+    page.wait_for_function("document.querySelectorAll('#registry-table tbody tr').length === 1")
+    assert "q=" in page.url  # the filter is in the address, so it can be bookmarked
+    page.screenshot(path=str(artifacts / "registry-search.png"), full_page=True)
+
+    # and open the profile
+    page.click("#registry-table >> text=李高级")
+    page.wait_for_selector("#identity")
+
+    # then
+    assert page.locator("h1").inner_text() == "李高级"
+    assert registry.li.id_number_masked in page.locator("#id-number").inner_text()
+    assert "GJ-LI-0001" in page.locator("#certificates").inner_text()
+    # reveal the full number in place (htmx), which the service audits
+    page.click("#id-number button")
+    page.wait_for_selector("[data-revealed]")
+    assert page.locator("[data-revealed]").inner_text() == registry.li_id_number
+    page.screenshot(path=str(artifacts / "profile.png"), full_page=True)
+    assert registry.li_id_number not in page.url
+
+
+def test_id_number_typed_in_search_box_never_reaches_the_url(
+    transactional_db: Any, live_server: Any, page: Any, login: Any, registry: Any
+) -> None:
+    login(page, "city")
+    page.goto(f"{live_server.url}/people/")
+    page.fill("#id_q", registry.li_id_number)
+    page.press("#id_q", "Enter")
+    page.wait_for_function("document.querySelectorAll('#registry-table tbody tr').length === 1")
+    assert "李高级" in page.locator("#registry-table").inner_text()
+    assert registry.li_id_number not in page.url
+
+
+def test_worker_sees_only_themself(
+    transactional_db: Any, live_server: Any, page: Any, login: Any, registry: Any, artifacts: Path
+) -> None:
+    # given
+    login(page, "wang")
+    assert page.locator("h1").inner_text() == "我的技能档案"
+    # when
+    page.goto(f"{live_server.url}/people/")
+    # then
+    rows = page.locator("#registry-table tbody tr")
+    assert rows.count() == 1
+    assert "王师傅" in rows.first.inner_text()
+    page.screenshot(path=str(artifacts / "registry-worker.png"), full_page=True)
+    response = page.goto(f"{live_server.url}/people/{registry.li.pk}/")
+    assert response is not None and response.status == 404
+    assert "李高级" not in page.content()
