@@ -528,7 +528,7 @@ def appeal_submit(*, actor: Any, entry: Entry, reason: str, now: dt.datetime | N
     is_entrant = own is not None and entry.members.filter(person_id=own).exists()
     if not is_entrant and not selectors.can_manage_delegation(actor, entry.delegation):
         raise PermissionDeniedError()
-    event_round = entry.round
+    event_round = EventRound.objects.get(pk=entry.round_id)
     reason = normalize_text(reason or "")
     if not reason:
         raise ApplicationError(_(ERR_APPEAL_REASON), field="reason")
