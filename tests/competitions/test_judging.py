@@ -9,11 +9,24 @@ import pytest
 from django.utils import timezone
 
 from gongjiang.competitions import selectors, services
-from gongjiang.competitions.models import Appeal, Entry, EventRound, Mark, MarkCorrection, ScoreSheet
+from gongjiang.competitions.models import (
+    Appeal,
+    Entry,
+    EventRound,
+    Mark,
+    MarkCorrection,
+    ScoreSheet,
+)
 from gongjiang.competitions.services import judging
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
 from gongjiang.core.models import AuditEntry
-from tests.competitions.conftest import build_contest, competitor, full_marks, open_registration, start
+from tests.competitions.conftest import (
+    build_contest,
+    competitor,
+    full_marks,
+    open_registration,
+    start,
+)
 
 
 @pytest.fixture
