@@ -85,3 +85,28 @@ def test_worker_sees_only_themself(
     response = page.goto(f"{live_server.url}/people/{registry.li.pk}/")
     assert response is not None and response.status == 404
     assert "李高级" not in page.content()
+
+
+def test_pages_fit_a_tablet_screen(
+    transactional_db: Any, live_server: Any, browser: Any, registry: Any, artifacts: Path
+) -> None:
+    # given a portrait tablet
+    context = browser.new_context(locale="zh-CN", viewport={"width": 768, "height": 1024}, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/login/")
+        page.fill("input[name=username]", "city")
+        page.fill("input[name=password]", "Pass-Word-123")
+        page.click("button[type=submit]")
+        page.wait_for_selector("#main canvas")
+        for path, shot in (("/", "tablet-dashboard.png"), ("/people/", "tablet-registry.png"),
+                           (f"/people/{registry.li.pk}/", "tablet-profile.png")):
+            # when
+            page.goto(f"{live_server.url}{path}")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(artifacts / shot), full_page=True)
+            # then: nothing sticks out sideways (wide tables scroll inside their own box)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{path} is {overflow}px wider than the screen"
+    finally:
+        context.close()
