@@ -16,6 +16,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from gongjiang.catalog.levels import (
@@ -33,10 +35,11 @@ from gongjiang.core.rules import (
     mask_mobile,
     parse_resident_id,
     resident_id_check_char,
+    validate_credit_code,
 )
 from gongjiang.credentials.rules import format_national_number
 from gongjiang.orgs.models import Membership, Organization
-from gongjiang.orgs.services import membership_grant, organization_create
+from gongjiang.orgs.services import membership_grant
 from gongjiang.people.models import Certificate, Employment, Honor, Person
 from gongjiang.people.services import ID_CIPHER_AAD, MOBILE_CIPHER_AAD, hash_id_number
 from gongjiang.web.demo import names
@@ -208,6 +211,7 @@ class CityBuilder:
         self.bureaus: dict[str, Organization] = {}
         self.districts: list[Region] = []
         self.used_credit_codes: set[str] = set()
+        self.pending_organizations: list[Organization] = []
         self.used_names: set[str] = set()
 
     # --- regions ------------------------------------------------------------------------------
@@ -236,19 +240,41 @@ class CityBuilder:
 
     def _org(self, name: str, kind: str, *, region: Region | None, parent: Organization | None = None,
              industry: Industry | None = None, **extra: Any) -> Organization:
+        """An organisation to be written by :meth:`flush_organizations` (parents before children)."""
         if kind in CREDIT_PREFIX and region is not None and "credit_code" not in extra:
             while True:
                 code = credit_code(self.rng, prefix=CREDIT_PREFIX[kind], region_code=region.code)
                 if code not in self.used_credit_codes:
                     break
             self.used_credit_codes.add(code)
-            extra["credit_code"] = code
-        org = organization_create(
-            actor=None, name=name, kind=kind, region=region, parent=parent, industry=industry, **extra
-        )
+            extra["credit_code"] = validate_credit_code(code)  # the registry's own rule agrees
+        org = Organization(name=name, kind=kind, region=region, parent=parent, industry=industry, **extra)
         self.organizations[kind].append(org)
+        self.pending_organizations.append(org)
         self.counts["organizations"] += 1
         return org
+
+    def flush_organizations(self) -> None:
+        """Write the organisations in bulk, wave by wave down the tree, with their materialised
+        paths set exactly as orgs.services maintains them (``parent.path + "<id>/"``)."""
+        pending = self.pending_organizations
+        written: set[int] = set()
+        wave = [o for o in pending if o.parent is None]
+        while wave:
+            Organization.objects.bulk_create(wave, batch_size=BATCH_SIZE)
+            ids = [o.pk for o in wave]
+            if all(o.parent is None for o in wave):
+                prefix: Any = Value("/")
+            else:
+                prefix = Subquery(Organization.objects.filter(pk=OuterRef("parent_id")).values("path")[:1])
+            Organization.objects.filter(pk__in=ids).update(
+                path=Concat(prefix, Cast("id", output_field=CharField()), Value("/"), output_field=CharField())
+            )
+            for org in wave:
+                org.path = (org.parent.path if org.parent else "/") + f"{org.pk}/"
+                written.add(id(org))
+            wave = [o for o in pending if id(o) not in written and o.parent is not None and id(o.parent) in written]
+        self.pending_organizations = []
 
     def _short_district(self, district: Region) -> str:
         return district.name[:-1] if len(district.name) > 2 else district.name
@@ -309,7 +335,7 @@ class CityBuilder:
         codes = [c for c in names.INDUSTRY_WEIGHTS if c in industries] or []
         manufacturing = Industry.objects.filter(code="C").first()
         groups: list[Organization] = []
-        self.self_evaluating: set[int] = set()
+        self_evaluating: list[Organization] = []
         for index in range(count):
             # The first group is in 越城区: the demo organisation administrator's employer.
             district = self.district_by_code["330602"] if index == 0 else self.pick_district()
@@ -324,9 +350,8 @@ class CityBuilder:
                             contact_phone=self._phone(district), address=f"绍兴市{district.name}")
             if is_group:
                 groups.append(org)
-                self.self_evaluating.add(org.pk)
-            elif index < 30:
-                self.self_evaluating.add(org.pk)
+            if index < 30:
+                self_evaluating.append(org)  # 企业自主评价: the groups and some large firms
         # Branches and subsidiaries of the groups (the org tree the scope rules walk).
         for number, group in enumerate(groups):
             for branch_index in range(1 + number % 3):
@@ -336,6 +361,8 @@ class CityBuilder:
                 self._org(name, kind.ENTERPRISE, region=district, parent=group, industry=group.industry,
                           address=f"绍兴市{district.name}")
         self.demo_enterprise = groups[0]
+        self.flush_organizations()
+        self.self_evaluating = {org.pk for org in self_evaluating}
 
     # --- people -------------------------------------------------------------------------------
 
