@@ -186,3 +186,18 @@ def test_finishing_needs_every_enrolment_closed(city, personas):
         services.program_set_status(actor=personas.city, program=tour, status="finished")
     services.enrollment_complete(actor=personas.city, enrollment=enrollment)
     assert services.program_set_status(actor=personas.city, program=tour, status="finished").status == "finished"
+
+
+def test_completion_issues_a_verifiable_certificate(city, personas, client):
+    from gongjiang.credentials.selectors import verify_by_code
+
+    tour, enrollment = _enrolled(city, personas)
+    done = services.enrollment_complete(actor=personas.city, enrollment=enrollment, on=dt.date(2024, 10, 24))
+    credential = done.completion_credential
+    assert credential is not None and credential.kind == "training_completion"
+    assert credential.number == done.completion_certificate_number
+    assert credential.fields["program"] == tour.name and credential.source_ref == f"training.enrollment:{done.pk}"
+    answer = verify_by_code(credential.code)
+    assert answer["result"] == "valid" and answer["certificate"]["holder"] == "王**"
+    response = client.get(f"/verify/{credential.code}/")
+    assert response.status_code == 200 and tour.name in response.content.decode()

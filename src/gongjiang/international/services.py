@@ -114,6 +114,28 @@ def partner_create(
         actor=None, name=name, short_name=short_name, kind=Organization.Kind.FOREIGN_PARTNER, country=code,
         foreign_registration=foreign_registration,
     )
+    return partner_register(
+        actor=actor, organization=organization, partner_kind=partner_kind, managed_by=managed_by,
+        name_original=name_original, city=city, website=website, fields_of_cooperation=fields_of_cooperation,
+        since=since,
+    )
+
+
+@transaction.atomic
+def partner_register(
+    *, actor: Any, organization: Organization, partner_kind: str, managed_by: Organization, name_original: str = "",
+    city: str = "", website: str = "", fields_of_cooperation: str = "", since: dt.date | None = None,
+) -> PartnerProfile:
+    """Add the partner profile to an organisation already registered as a foreign partner."""
+    if actor is not None and not scope_for(actor).can_write:
+        raise PermissionDeniedError()
+    _require_manager(actor, managed_by)
+    if organization.kind != Organization.Kind.FOREIGN_PARTNER:
+        raise ApplicationError(_("只有“境外合作机构”类单位可以登记为境外合作伙伴。"), field="organization")
+    if partner_kind not in PartnerProfile.PartnerKind.values:
+        raise ApplicationError(_(ERR_PARTNER_KIND), field="partner_kind")
+    if PartnerProfile.objects.filter(organization=organization).exists():
+        raise ApplicationError(_("该机构已登记为境外合作伙伴。"), field="organization")
     profile = PartnerProfile(
         organization=organization, partner_kind=partner_kind, name_original=name_original.strip(), city=city.strip(),
         website=website.strip(), fields_of_cooperation=fields_of_cooperation.strip(), managed_by=managed_by,
@@ -384,6 +406,19 @@ def alliance_create(*, actor: Any, name: str, founded_on: dt.date, guided_by: Or
     _require_manager(actor, guided_by, field="guided_by")
     organization = organization_create(actor=None, name=name, short_name=short_name, kind=Organization.Kind.ALLIANCE,
                                        region=guided_by.region)
+    return alliance_register(actor=actor, organization=organization, founded_on=founded_on, guided_by=guided_by,
+                             secretariat=secretariat, description=description)
+
+
+@transaction.atomic
+def alliance_register(*, actor: Any, organization: Organization, founded_on: dt.date, guided_by: Organization,
+                      secretariat: Organization | None = None, description: str = "") -> Alliance:
+    """Add the alliance profile to an organisation already registered as an alliance."""
+    if actor is not None and not scope_for(actor).can_write:
+        raise PermissionDeniedError()
+    _require_manager(actor, guided_by, field="guided_by")
+    if organization.kind != Organization.Kind.ALLIANCE:
+        raise ApplicationError(_("只有“联盟”类单位可以登记为联盟。"), field="organization")
     alliance = Alliance(organization=organization, founded_on=founded_on, guided_by=guided_by,
                         secretariat=secretariat, description=description.strip())
     alliance.full_clean()

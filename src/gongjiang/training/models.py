@@ -240,6 +240,10 @@ class Enrollment(BaseModel):
         related_name="+",
     )
     completion_certificate_number = models.CharField(_("结业证书编号"), max_length=60, blank=True)
+    completion_credential = models.OneToOneField(
+        "credentials.Credential", verbose_name=_("结业证书（可核验）"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="training_enrollment",
+    )
     evaluation_application_id = models.PositiveBigIntegerField(_("技能等级认定申报编号"), null=True, blank=True)
 
     class Meta:

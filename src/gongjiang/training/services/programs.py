@@ -642,8 +642,10 @@ def enrollment_complete(
     enrollment.completion_certificate_number = completion_certificate_number(enrollment)
     if evaluation_application_id:
         enrollment.evaluation_application_id = evaluation_application_id
+    enrollment.completion_credential = _issue_completion_credential(enrollment, actor=actor, on=day, hours=hours)
     enrollment.save(update_fields=["status", "completed_on", "hours_attended", "international_certificate",
-                                   "completion_certificate_number", "evaluation_application_id", "updated_at"])
+                                   "completion_certificate_number", "completion_credential",
+                                   "evaluation_application_id", "updated_at"])
     entries = _award_points(enrollment, completed=True, hours=hours, international=certificate is not None, on=day,
                             actor=actor)
     audit.record("training.enrollment.completed", obj=enrollment, changes={
@@ -652,6 +654,27 @@ def enrollment_complete(
         "completion_certificate_number": enrollment.completion_certificate_number,
     }, actor=actor)
     return enrollment
+
+
+def _issue_completion_credential(enrollment: Enrollment, *, actor: Any, on: dt.date, hours: Decimal) -> Any:
+    """The verifiable completion certificate (PDF with QR code, public /verify/ page)."""
+    from gongjiang.credentials.models import Credential
+    from gongjiang.credentials.services import credential_issue
+
+    program = enrollment.program
+    period = f"{program.start_date:%Y.%m.%d}–{program.end_date:%Y.%m.%d}"
+    fields: dict[str, Any] = {"program": program.name, "hours": f"{hours.normalize():f}", "period": period,
+                              "result": _("合格") if enrollment.assessment_passed else _("结业")}
+    if program.occupation_name or program.occupation:
+        fields["occupation"] = program.occupation_name or program.occupation.name
+    if program.target_level is not None:
+        fields["level_name"] = str(SkillLevel(program.target_level).label)
+    return credential_issue(
+        actor=actor, kind=Credential.Kind.TRAINING_COMPLETION, holder=enrollment.person,
+        title=_("{name} 结业证书").format(name=program.name), fields=fields,
+        number=enrollment.completion_certificate_number, issuer=program.provider or program.organizer,
+        issued_on=min(on, timezone.localdate()), source_ref=f"training.enrollment:{enrollment.pk}",
+    )
 
 
 def completion_certificate_number(enrollment: Enrollment) -> str:
