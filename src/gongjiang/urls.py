@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("gongjiang.catalog.api")),
     path("", include("gongjiang.orgs.api")),
     path("", include("gongjiang.people.api")),
+    path("", include("gongjiang.competitions.api.urls")),
     path("", include("gongjiang.credentials.api")),
 ]
 
