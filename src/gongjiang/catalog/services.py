@@ -164,7 +164,7 @@ def region_load(*, actor: Any, table: Table, dry_run: bool = False) -> LoadResul
                 parent_ok = False
             else:
                 if code and not rules.is_region_ancestor(parent, code):
-                    check.add(row, "parent", _(rules.ERR_REGION_PARENT_NOT_ANCESTOR).format(parent=parent, code=code))
+                    check.add(row, "parent", str(rules.ERR_REGION_PARENT_NOT_ANCESTOR).format(parent=parent, code=code))
                     parent_ok = False
         if code:
             if code in seen:

@@ -107,7 +107,7 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 # GB 32100 registration authority + kind: 9 1 enterprise, 1 2 public institution (事业单位),
 # 5 2 private non-enterprise unit (民办非企业单位), 8 1 trade union, 1 1 government organ.
-CREDIT_PREFIX = {
+CREDIT_PREFIX: dict[str, str] = {
     Organization.Kind.ENTERPRISE: "91", Organization.Kind.TECHNICAL_COLLEGE: "12",
     Organization.Kind.VOCATIONAL_SCHOOL: "12", Organization.Kind.TRAINING_INSTITUTION: "52",
     Organization.Kind.EVALUATION_BODY: "91", Organization.Kind.TRADE_UNION: "81",
@@ -171,13 +171,13 @@ def credit_code(rng: random.Random, *, prefix: str, region_code: str) -> str:
 
 def level_counts(people: int) -> list[tuple[int | None, int]]:
     """Exact head counts per level for ``people`` (largest remainder), so the mix never drifts."""
-    raw = [(level, share * people) for level, share in LEVEL_SHARES]
-    counts = [[level, int(value)] for level, value in raw]
-    short = people - sum(c for _level, c in counts)
-    by_remainder = sorted(range(len(raw)), key=lambda i: (-(raw[i][1] - int(raw[i][1])), i))
+    raw = [share * people for _level, share in LEVEL_SHARES]
+    counts = [int(value) for value in raw]
+    short = people - sum(counts)
+    by_remainder = sorted(range(len(raw)), key=lambda i: (-(raw[i] - counts[i]), i))
     for index in by_remainder[:short]:
-        counts[index][1] += 1
-    return [(level, count) for level, count in counts]
+        counts[index] += 1
+    return [(level, count) for (level, _share), count in zip(LEVEL_SHARES, counts, strict=True)]
 
 
 def years_after(day: dt.date, years: int) -> dt.date:
@@ -302,17 +302,14 @@ class CityBuilder:
             self._org(name, kind.VOCATIONAL_SCHOOL, region=self.district_by_code[code], industry=education)
         for _index in range(20):
             district = self.pick_district()
-            name = self._unique_name(
-                lambda d=district: f"绍兴市{d.name}{self._trade_name()}{self.rng.choice(names.TRAINING_WORDS)}"
-            )
+            name = self._unique_name("绍兴市{district}{trade}{word}", district=district.name,
+                                     word=names.TRAINING_WORDS)
             self._org(name, kind.TRAINING_INSTITUTION, region=district, industry=education,
                       contact_phone=self._phone(district))
         services_industry = Industry.objects.filter(code="M").first()
         for _index in range(8):
             district = self.pick_district()
-            name = self._unique_name(
-                lambda d=district: f"绍兴{self._trade_name()}{self.rng.choice(names.EVALUATION_WORDS)}"
-            )
+            name = self._unique_name("绍兴{trade}{word}", word=names.EVALUATION_WORDS)
             self._org(name, kind.EVALUATION_BODY, region=district, industry=services_industry)
         for name, country, registration in names.FOREIGN_PARTNERS:
             self._org(name, kind.FOREIGN_PARTNER, region=None, country=country, foreign_registration=registration)
@@ -321,9 +318,13 @@ class CityBuilder:
     def _trade_name(self) -> str:
         return "".join(self.rng.sample(names.TRADE_NAME_CHARS, 2))
 
-    def _unique_name(self, make: Callable[[], str]) -> str:
+    def _unique_name(self, pattern: str, **parts: str | tuple[str, ...]) -> str:
+        """``pattern`` filled with a fresh trade name ({trade}) and a choice from each tuple."""
         for _attempt in range(200):
-            name = make()
+            values = {key: value if isinstance(value, str) else self.rng.choice(value) for key, value in parts.items()}
+            if "{trade}" in pattern:
+                values["trade"] = self._trade_name()
+            name = pattern.format(**values)
             if name not in self.used_names:
                 self.used_names.add(name)
                 return name
@@ -345,7 +346,7 @@ class CityBuilder:
             is_group = index < 12
             form = "集团有限公司" if is_group else self.rng.choice(("有限公司", "有限公司", "有限公司", "股份有限公司"))
             place = self.rng.choice(("绍兴", self._short_district(district)))
-            name = self._unique_name(lambda p=place, w=word, f=form: f"{p}{self._trade_name()}{w}{f}")
+            name = self._unique_name("{place}{trade}{word}{form}", place=place, word=word, form=form)
             org = self._org(name, kind.ENTERPRISE, region=district, industry=industry,
                             contact_phone=self._phone(district), address=f"绍兴市{district.name}")
             if is_group:
@@ -355,9 +356,8 @@ class CityBuilder:
         # Branches and subsidiaries of the groups (the org tree the scope rules walk).
         for number, group in enumerate(groups):
             for branch_index in range(1 + number % 3):
-                district = group.region if branch_index == 0 else self.pick_district()
-                suffixes = ("装配分公司", "制造分公司", "销售分公司", "研发中心", "第二工厂")
-                name = self._unique_name(lambda g=group, s=suffixes: f"{g.name}{self.rng.choice(s)}")
+                district = (group.region if branch_index == 0 else None) or self.pick_district()
+                name = self._unique_name("{group}{suffix}", group=group.name, suffix=names.BRANCH_SUFFIXES)
                 self._org(name, kind.ENTERPRISE, region=district, parent=group, industry=group.industry,
                           address=f"绍兴市{district.name}")
         self.demo_enterprise = groups[0]
@@ -670,13 +670,13 @@ class CityBuilder:
         demo_firm = self.demo_enterprise
         city_bureau = self.bureaus[self.city.code]
         district_bureau = self.bureaus["330602"]
-        organization_for = {
+        organization_for: dict[str, Organization] = {
             Membership.Role.CITY_ADMIN: city_bureau,
             Membership.Role.DISTRICT_ADMIN: district_bureau,
             Membership.Role.ORG_ADMIN: demo_firm,
             Membership.Role.ORG_STAFF: demo_firm,
         }
-        scope_text = {
+        scope_text: dict[str, str] = {
             Membership.Role.PLATFORM_ADMIN: "全部数据",
             Membership.Role.SECURITY_ADMIN: "账号、角色与锁定（不看人才数据）",
             Membership.Role.AUDIT_ADMIN: "审计日志（不看人才数据）",
