@@ -1,0 +1,264 @@
+"""The shared import pipeline, in two passes.
+
+Pass 1, :func:`validate_file` (no writes): read → find the header → map columns → normalise
+every cell → check each row → find duplicates within the file → check batches of rows against
+the database → spool each valid row's payload to a scratch file. Memory stays flat: rows are
+handled in batches of 1,000 and only a 64-bit fingerprint per key is kept for duplicates.
+
+Pass 2, :func:`write_spool`: stream the payloads back and hand them to the entity's writer in
+batches. The caller (services.import_job_commit) wraps pass 2 in one transaction, so a
+failure — or a killed process — leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import itertools
+import marshal
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from gongjiang.core.rules import RuleError
+from gongjiang.imports import readers, rules
+from gongjiang.imports.entities.base import (
+    CODE_DUPLICATE_IN_FILE,
+    ERR_DUPLICATE_IN_FILE,
+    Entity,
+    ImportContext,
+    RowState,
+    WriteResult,
+)
+from gongjiang.imports.safety import CheckedFile, UnusableFileError
+
+ERR_NO_HEADER = _("在前 {scan} 行中没有找到表头。表头应包含这些列名之一：{expected}。请使用导入模板，或检查列名。")
+ERR_MISSING_COLUMNS = _("缺少必填列：{missing}（表头在第 {row} 行）。请按导入模板补上这些列。")
+ERR_DUPLICATE_COLUMNS = _("{column} 列“{header}”与另一列表示同一项内容（{label}），请删除其中一列。")
+ERR_NO_ROWS = _("表头下面没有数据行。")
+ERR_INTERNAL_ROW = _("这一行无法处理（{kind}），请检查各列内容。")
+
+CODE_INTERNAL = "row_unprocessable"
+BATCH_SIZE = 1000
+HEADER_SCAN_ROWS = 10
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class RowIssue:
+    row: int
+    column: str  # entity column key ("" for the row as a whole)
+    header: str  # the header text in the user's file
+    letter: str  # spreadsheet column letter
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.header, "column_key": self.column, "column_letter": self.letter,
+                "code": self.code, "message": self.message}
+
+
+@dataclass
+class Validation:
+    sheet_name: str = ""
+    header_row: int = 0
+    columns: dict[str, tuple[str, str]] = field(default_factory=dict)  # key → (letter, header text)
+    unknown_columns: list[tuple[str, str]] = field(default_factory=list)  # (letter, header text)
+    rows_total: int = 0
+    rows_ok: int = 0
+    rows_failed: int = 0
+    errors: list[RowIssue] = field(default_factory=list)
+    errors_total: int = 0
+    failed_rows: list[int] = field(default_factory=list)
+    actions: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0})
+    reader: str = ""
+    encoding: str = ""
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet_name,
+            "header_row": self.header_row,
+            "columns": {key: list(value) for key, value in self.columns.items()},
+            "unknown_columns": [list(item) for item in self.unknown_columns],
+            "actions": dict(self.actions),
+            "reader": self.reader,
+            "encoding": self.encoding,
+            "errors_truncated": self.errors_total > len(self.errors),
+        }
+
+
+class _Throttle:
+    """Calls ``progress`` at most every half second (each call may write the job row)."""
+
+    def __init__(self, progress: Progress | None, phase: str, total: int) -> None:
+        self.progress, self.phase, self.total = progress, phase, total
+        self.last = 0.0
+
+    def __call__(self, done: int, *, force: bool = False) -> None:
+        if self.progress is None:
+            return
+        now = time.monotonic()
+        if force or now - self.last >= 0.5:
+            self.last = now
+            self.progress(self.phase, done, max(self.total, done))
+
+
+def _normalise_row(entity: Entity, mapping: dict[int, str], number: int, cells: list[Any]) -> RowState:
+    state = RowState(number=number, values={})
+    values = state.values
+    width = len(cells)
+    for index, key in mapping.items():
+        raw = cells[index] if index < width else None
+        column = entity.by_key[key]
+        try:
+            values[key] = column.normalize(raw)
+        except RuleError as exc:
+            values[key] = None
+            state.error(key, exc.code, exc.message)
+    for key in entity.required:
+        if key in values and values[key] in (None, "") and not any(e[0] == key for e in state.errors):
+            state.error(key, rules.CODE_REQUIRED, rules.ERR_REQUIRED)
+    return state
+
+
+def validate_file(
+    *,
+    entity: Entity,
+    checked: CheckedFile,
+    ctx: ImportContext,
+    spool_path: Path | None,
+    progress: Progress | None = None,
+    max_errors: int = 10_000,
+) -> Validation:
+    """Pass 1. Raises UnusableFileError for a file that cannot be imported at all."""
+    table = readers.open_table(checked)
+    result = Validation(sheet_name=table.sheet_name, reader=table.reader, encoding=table.encoding)
+    head = list(itertools.islice(table.rows, HEADER_SCAN_ROWS))
+    match = rules.find_header([cells for _n, cells in head], entity.alias_index, required=entity.required,
+                              scan=HEADER_SCAN_ROWS)
+    if match is None:
+        expected = "、".join(str(c.label) for c in entity.columns if c.required) or str(entity.columns[0].label)
+        raise UnusableFileError(str(ERR_NO_HEADER).format(scan=HEADER_SCAN_ROWS, expected=expected), "no_header")
+    header_number, header_cells = head[match.row_index]
+    result.header_row = header_number
+    if match.duplicates:
+        index, text = match.duplicates[0]
+        other = entity.by_key[entity.alias_index[rules.normalize_header(text)]]
+        raise UnusableFileError(
+            str(ERR_DUPLICATE_COLUMNS).format(column=rules.column_letter(index), header=text, label=other.label),
+            "duplicate_columns",
+        )
+    missing = [str(entity.by_key[key].label) for key in entity.required if key not in match.keys]
+    if missing:
+        raise UnusableFileError(str(ERR_MISSING_COLUMNS).format(missing="、".join(missing), row=header_number),
+                                "missing_columns")
+    mapping = match.columns
+    letters = {key: rules.column_letter(index) for index, key in mapping.items()}
+    headers = {key: rules.cell_to_text(header_cells[index]) for index, key in mapping.items()}
+    result.columns = {key: (letters[key], headers[key]) for key in letters}
+    result.unknown_columns = [(rules.column_letter(i), text) for i, text in match.unknown]
+
+    rows: Iterator[tuple[int, list[Any]]] = itertools.chain(head[match.row_index + 1 :], table.rows)
+    seen: dict[Any, int] = {}
+    failed: set[int] = set()
+    spool = spool_path.open("wb") if spool_path is not None else None
+    throttle = _Throttle(progress, "validating", table.estimated_rows)
+
+    def record(state: RowState) -> None:
+        for key, code, message in state.errors:
+            result.errors_total += 1
+            if len(result.errors) < max_errors:
+                result.errors.append(RowIssue(state.number, key, headers.get(key, ""), letters.get(key, ""), code,
+                                              str(message)))
+        failed.add(state.number)
+
+    try:
+        while True:
+            chunk = list(itertools.islice(rows, BATCH_SIZE))
+            if not chunk:
+                break
+            checked_rows: list[RowState] = []
+            for number, cells in chunk:
+                result.rows_total += 1
+                try:
+                    state = _normalise_row(entity, mapping, number, cells)
+                    entity.check_row(state, ctx)
+                except (ValueError, TypeError, ArithmeticError, IndexError, KeyError) as exc:
+                    # A bug must not sink the whole file: the row is reported, the rest go on.
+                    state = RowState(number=number, values={})
+                    state.error("", CODE_INTERNAL, str(ERR_INTERNAL_ROW).format(kind=type(exc).__name__))
+                if state.ok:
+                    key = entity.row_key(state)
+                    if key is not None:
+                        first = seen.get(key)
+                        if first is None:
+                            seen[key] = number
+                        else:
+                            column = entity.key_columns[0] if entity.key_columns else ""
+                            state.error(column, CODE_DUPLICATE_IN_FILE,
+                                        str(ERR_DUPLICATE_IN_FILE).format(row=first, key=entity.key_label()))
+                if state.ok:
+                    checked_rows.append(state)
+                else:
+                    record(state)
+            if checked_rows:
+                entity.resolve(checked_rows, ctx)
+            payloads = []
+            for state in checked_rows:
+                if state.ok and state.payload is not None:
+                    payloads.append(state.payload)
+                    result.actions[state.action or "created"] = result.actions.get(state.action or "created", 0) + 1
+                else:
+                    record(state)
+            result.rows_ok += len(payloads)
+            if spool is not None and payloads:
+                marshal.dump(payloads, spool)
+            throttle(result.rows_total)
+    finally:
+        if spool is not None:
+            spool.close()
+    if result.rows_total == 0:
+        raise UnusableFileError(ERR_NO_ROWS, "no_rows")
+    result.rows_failed = len(failed)
+    result.failed_rows = sorted(failed)
+    throttle(result.rows_total, force=True)
+    return result
+
+
+def read_spool(spool_path: Path) -> Iterator[list[tuple[Any, ...]]]:
+    with spool_path.open("rb") as handle:
+        while True:
+            try:
+                yield marshal.load(handle)
+            except EOFError:
+                return
+
+
+def write_spool(
+    *,
+    entity: Entity,
+    spool_path: Path,
+    ctx: ImportContext,
+    total: int,
+    progress: Progress | None = None,
+    on_batch: Callable[[WriteResult], None] | None = None,
+) -> dict[str, int]:
+    """Pass 2: every spooled payload through the entity's writer. Call inside one transaction."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    done = 0
+    throttle = _Throttle(progress, "writing", total)
+    for payloads in read_spool(spool_path):
+        for start in range(0, len(payloads), BATCH_SIZE):
+            batch = payloads[start : start + BATCH_SIZE]
+            written = entity.write(batch, ctx)
+            for key, value in written.counts.items():
+                counts[key] = counts.get(key, 0) + value
+            if on_batch is not None:
+                on_batch(written)
+            done += len(batch)
+            throttle(done)
+    throttle(done, force=True)
+    return counts
