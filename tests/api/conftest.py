@@ -19,6 +19,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests import factories
+from tests.api.openapi import validate_response
 
 
 @dataclass
@@ -61,12 +62,21 @@ def world(city: Any, personas: Any) -> World:
     return World(city, personas, shangcheng, hangzhou_org, people, certificates, employments)
 
 
+class SchemaCheckedClient(APIClient):
+    """An API client that checks every /api/v1/ response against the published OpenAPI schema."""
+
+    def request(self, **kwargs: Any) -> Any:
+        response = super().request(**kwargs)
+        validate_response(kwargs["REQUEST_METHOD"], kwargs["PATH_INFO"], response)
+        return response
+
+
 @pytest.fixture
 def api() -> APIClient:
-    return APIClient()
+    return SchemaCheckedClient()
 
 
 def client_for(user: Any) -> APIClient:
-    client = APIClient()
+    client = SchemaCheckedClient()
     client.force_authenticate(user=user)
     return client

@@ -2,11 +2,11 @@
 
 from django.conf import settings
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from gongjiang.core import api_auth
 from gongjiang.core.models import AuditEntry
 from gongjiang.people.models import Person
+from tests.api.conftest import SchemaCheckedClient
 
 PASSWORD = "Pass-Word-123"  # tests/factories.user's default
 
@@ -19,7 +19,7 @@ def test_token_is_issued_for_good_credentials_and_works(world, api):
     token = response.json()["token"]
     assert Token.objects.get(user=world.personas.dan).key == token
     assert AuditEntry.objects.filter(action="core.api_token.issued", actor=world.personas.dan).count() == 1
-    client = APIClient()
+    client = SchemaCheckedClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     listing = client.get("/api/v1/people/")
     assert listing.status_code == 200
@@ -68,7 +68,7 @@ def test_missing_fields_are_named(api, db):
 
 def test_revoking_a_token_stops_it_working(world, api):
     token = api.post("/api/v1/auth/token/", {"username": "olga", "password": PASSWORD}, format="json").json()["token"]
-    client = APIClient()
+    client = SchemaCheckedClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     # when
     response = client.post("/api/v1/auth/token/revoke/")
@@ -86,7 +86,7 @@ def test_anonymous_requests_are_refused(world, api):
 
 def test_session_writes_need_the_csrf_token(world):
     # given: a browser session without the CSRF token
-    client = APIClient(enforce_csrf_checks=True)
+    client = SchemaCheckedClient(enforce_csrf_checks=True)
     client.force_login(world.personas.dan)
     person = world.people["resident"]
     # when
