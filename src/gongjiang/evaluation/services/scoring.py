@@ -248,7 +248,7 @@ def recheck_sample(*, actor: Any, batch: EvaluationBatch) -> list[ScoreSheet]:
     eligible = ScoreSheet.objects.filter(
         application__batch=batch, status__in=[ScoreSheet.Status.SUBMITTED, ScoreSheet.Status.LOCKED]
     )
-    already = list(eligible.filter(is_sampled=True))
+    already = list(eligible.filter(is_sampled=True).order_by("pk"))
     if already:
         return already
     chosen = rules.sample_for_recheck(list(eligible.values_list("pk", flat=True)), float(batch.recheck_share), seed=batch.pk)
