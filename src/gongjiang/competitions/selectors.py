@@ -536,3 +536,93 @@ def year_medal_table(*, year: int, order: str = rules.BY_MEDALS) -> list[rules.M
     )
     labels = {org_id: name for org_id, name, _medal in rows}
     return rules.medal_table(((org_id, medal) for org_id, _name, medal in rows), order=order, labels=labels)
+
+
+# =================================================================================================
+# Lookups for the interfaces (404 outside what the user may see)
+# =================================================================================================
+
+
+def judged_events(user: Any) -> QuerySet[CompetitionEvent]:
+    return CompetitionEvent.objects.filter(pk__in=judge_assignments(user).values("event_id"))
+
+
+def _staff_entries(user: Any) -> QuerySet[Entry]:
+    """Entries the user sees with names, plus (by number) those of the events they judge."""
+    return Entry.objects.filter(Q(pk__in=entry_queryset(user).values("pk")) | Q(event__in=judged_events(user)))
+
+
+def entry_get_for_staff(*, user: Any, pk: int) -> Entry:
+    try:
+        return _with_people(_staff_entries(user)).get(pk=pk)
+    except (Entry.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _organised_or_judged(user: Any) -> Q:
+    return Q(event__competition__in=organizer_competitions(user)) | Q(event__in=judged_events(user))
+
+
+def sheet_get_for_user(*, user: Any, pk: int) -> ScoreSheet:
+    """A score sheet: the judge's own, or any of an event the user organises or is chief judge of."""
+    try:
+        sheet = ScoreSheet.objects.select_related("entry", "entry__round", "entry__event", "judge").get(pk=pk)
+    except (ScoreSheet.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    judge = judge_for(user, sheet.entry.event)
+    if judge is not None and (judge.pk == sheet.judge_id or judge.is_chief):
+        return sheet
+    if can_organize(user, sheet.entry.event.competition):
+        return sheet
+    raise Http404
+
+
+def mark_get_for_user(*, user: Any, pk: int) -> Mark:
+    try:
+        mark = Mark.objects.select_related("sheet", "sheet__entry", "sheet__entry__event", "aspect").get(pk=pk)
+    except (Mark.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    sheet_get_for_user(user=user, pk=mark.sheet_id)
+    return mark
+
+
+def appeal_get_for_user(*, user: Any, pk: int) -> Appeal:
+    try:
+        appeal = Appeal.objects.select_related("entry", "entry__round", "entry__event").get(pk=pk)
+    except (Appeal.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    entry_get_for_staff(user=user, pk=appeal.entry_id)
+    return appeal
+
+
+def judge_get_for_user(*, user: Any, pk: int) -> Judge:
+    try:
+        judge = Judge.objects.select_related("event", "event__competition").get(pk=pk)
+    except (Judge.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not competition_queryset(user).filter(pk=judge.event.competition_id).exists():
+        raise Http404
+    return judge
+
+
+def reward_rule_get_for_user(*, user: Any, pk: int) -> Any:
+    from gongjiang.competitions.models import RewardRule
+
+    try:
+        rule = RewardRule.objects.select_related("competition").get(pk=pk)
+    except (RewardRule.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not competition_queryset(user).filter(pk=rule.competition_id).exists():
+        raise Http404
+    return rule
+
+
+def aspect_get(*, event: CompetitionEvent, key: Any) -> Aspect:
+    """An aspect of the event by id or code."""
+    queryset = event.aspects.all()
+    found = queryset.filter(code=str(key).strip().upper()).first()
+    if found is None and str(key).strip().isdigit():
+        found = queryset.filter(pk=int(str(key).strip())).first()
+    if found is None:
+        raise Http404
+    return found

@@ -1,0 +1,314 @@
+"""Judging and results over HTTP: a judge's worklist and sheets (entries by number only), the
+chief judge's moderation, lock, publish and corrections, and the public results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gongjiang.competitions import rules, selectors, services
+from gongjiang.competitions.api.serializers import (
+    AppealOutput,
+    BlindEntryOutput,
+    CompetitionOutput,
+    MedalRowOutput,
+    PublicResultOutput,
+    ReasonInput,
+    RoundOutput,
+    SheetOutput,
+    sheet_data,
+)
+from gongjiang.competitions.models import ScoreSheet
+from gongjiang.core.api_base import InputSerializer as BaseInput
+
+TAG = "competitions-judging"
+PUBLIC_TAG = "competitions-public"
+ERRORS = {
+    400: OpenApiResponse(description=_("输入有误：按字段列出的中文错误信息")),
+    403: OpenApiResponse(description=_("无权执行此操作（不是本赛项裁判或裁判长）")),
+    404: OpenApiResponse(description=_("对象不存在，或不在您的数据范围内")),
+}
+
+
+class AssignmentsApi(APIView):
+    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        judge = serializers.IntegerField(source="pk")
+        event = serializers.IntegerField(source="event.pk")
+        event_name = serializers.CharField(source="event.name", label=_("赛项"))
+        competition = serializers.CharField(source="event.competition.name", label=_("竞赛"))
+        is_chief = serializers.BooleanField(label=_("裁判长"))
+        rounds = RoundOutput(source="event.rounds", many=True)
+
+    @extend_schema(tags=[TAG], summary=_("我的裁判任务"), responses={200: OutputSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        assignments = selectors.judge_assignments(request.user).prefetch_related("event__rounds__stage")
+        return Response(self.OutputSerializer(assignments, many=True).data)
+
+
+class RoundStatusApi(APIView):
+    class OutputSerializer(RoundOutput):
+        lock_problems = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
+                                              label=_("锁定前须处理的问题"))
+
+        class Meta(RoundOutput.Meta):
+            fields = [*RoundOutput.Meta.fields, "lock_problems"]
+
+    @extend_schema(tags=[TAG], summary=_("轮次状态（含锁定前须处理的问题）"), responses={200: OutputSerializer, **ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        event_round = selectors.round_get_for_user(user=request.user, pk=pk)
+        event_round.lock_problems = (  # type: ignore[attr-defined]
+            services.lock_problems(event_round) if event_round.status == "open" else {}
+        )
+        return Response(self.OutputSerializer(event_round).data)
+
+
+class WorklistApi(APIView):
+    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        entry = BlindEntryOutput()
+        sheet = serializers.IntegerField(allow_null=True)
+        sheet_status = serializers.CharField(allow_blank=True, label=_("成绩单状态"))
+        conflict = serializers.BooleanField(label=_("须回避"))
+
+    @extend_schema(tags=[TAG], summary=_("我的评分清单（仅显示参赛编号）"), responses={200: OutputSerializer(many=True), **ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        event_round = selectors.round_get_for_user(user=request.user, pk=pk)
+        judge = selectors.judge_for(request.user, event_round.event)
+        if judge is None:
+            raise Http404
+        rows = [
+            {"entry": row.entry, "sheet": row.sheet.pk if row.sheet else None,
+             "sheet_status": row.sheet.status if row.sheet else "", "conflict": row.conflict}
+            for row in selectors.judge_sheet_rows(judge=judge, event_round=event_round)
+        ]
+        return Response(self.OutputSerializer(rows, many=True).data)
+
+
+class MySheetApi(APIView):
+    class InputSerializer(BaseInput):
+        marks = serializers.DictField(child=serializers.CharField(allow_blank=True, allow_null=True),
+                                      label=_("评分（评分项编号 → 分数；评价分 0–3）"))
+        submit = serializers.BooleanField(required=False, default=False, label=_("保存后提交"))
+
+    @extend_schema(tags=[TAG], summary=_("我的成绩单"), responses={200: SheetOutput, **ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        entry = selectors.entry_get_for_staff(user=request.user, pk=pk)
+        judge = selectors.judge_for(request.user, entry.event)
+        if judge is None:
+            raise Http404
+        sheet = ScoreSheet.objects.filter(entry=entry, judge=judge).first()
+        return Response(sheet_data(sheet, entry=entry, judge=judge))
+
+    @extend_schema(tags=[TAG], summary=_("保存（并可提交）我的评分"), request=InputSerializer,
+                   responses={200: SheetOutput, **ERRORS})
+    def put(self, request: Request, pk: int) -> Response:
+        entry = selectors.entry_get_for_staff(user=request.user, pk=pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        sheet = services.marks_save(actor=request.user, entry=entry, **serializer.validated_data)
+        return Response(sheet_data(sheet, entry=entry, judge=sheet.judge))
+
+
+class SheetSubmitApi(APIView):
+    @extend_schema(tags=[TAG], summary=_("提交成绩单"), request=None, responses={200: SheetOutput, **ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        sheet = selectors.sheet_get_for_user(user=request.user, pk=pk)
+        services.sheet_submit(actor=request.user, sheet=sheet)
+        return Response(sheet_data(sheet, entry=sheet.entry, judge=sheet.judge))
+
+
+class SheetReopenApi(APIView):
+    @extend_schema(tags=[TAG], summary=_("退回成绩单（裁判长）"), request=ReasonInput, responses={200: SheetOutput, **ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        sheet = selectors.sheet_get_for_user(user=request.user, pk=pk)
+        serializer = ReasonInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.sheet_reopen(actor=request.user, sheet=sheet, **serializer.validated_data)
+        return Response(sheet_data(sheet, entry=sheet.entry, judge=sheet.judge))
+
+
+class RoundMarksApi(APIView):
+    """Every entry's marks per aspect and judge, with disagreement flags (chief judge, organiser)."""
+
+    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        entry = serializers.CharField(label=_("参赛编号"))
+        practical_marks = serializers.DecimalField(max_digits=8, decimal_places=2, label=_("实操得分"))
+        aspects = serializers.ListField(child=serializers.DictField(), label=_("评分项"))
+        missing = serializers.ListField(child=serializers.CharField(), label=_("未评分项"))
+
+    @extend_schema(tags=[TAG], summary=_("本轮评分汇总与复议提示"), responses={200: OutputSerializer(many=True), **ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        event_round = selectors.round_get_for_user(user=request.user, pk=pk)
+        judge = selectors.judge_for(request.user, event_round.event)
+        if not selectors.can_organize(request.user, event_round.event.competition) and not (judge and judge.is_chief):
+            raise Http404
+        rows = [
+            {"entry": row.entry.number, "practical_marks": row.practical_marks,
+             "missing": [a.code for a in row.missing],
+             "aspects": [{"code": a.aspect.code, "mark": str(a.mark), "disagrees": a.disagrees,
+                          "moderated": a.moderated, "values": {str(k): str(v) for k, v in a.values.items()}}
+                         for a in row.aspects]}
+            for row in selectors.round_marks(event_round, statuses=("draft", "submitted", "locked"))
+        ]
+        return Response(self.OutputSerializer(rows, many=True).data)
+
+
+class ModerationApi(APIView):
+    class InputSerializer(BaseInput):
+        entry = serializers.IntegerField(label=_("参赛"))
+        aspect = serializers.CharField(max_length=20, label=_("评分项编号"))
+        reason = serializers.CharField(max_length=300, label=_("复议意见"))
+
+    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        entry = serializers.CharField(label=_("参赛编号"))
+        aspect = serializers.CharField(label=_("评分项编号"))
+
+    @extend_schema(tags=[TAG], summary=_("裁判长确认差异较大的评价分"), request=InputSerializer,
+                   responses={201: OutputSerializer, **ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        event_round = selectors.round_get_for_user(user=request.user, pk=pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        entry = event_round.entries.filter(pk=data["entry"]).first()
+        if entry is None:
+            raise serializers.ValidationError({"entry": [_("参赛不在本轮。")]})
+        try:
+            aspect = selectors.aspect_get(event=event_round.event, key=data["aspect"])
+        except Http404:
+            raise serializers.ValidationError({"aspect": [_("评分项不属于本赛项。")]}) from None
+        services.moderation_accept(actor=request.user, entry=entry, aspect=aspect, reason=data["reason"])
+        return Response({"entry": entry.number, "aspect": aspect.code}, status=201)
+
+
+class RoundLockApi(APIView):
+    @extend_schema(tags=[TAG], summary=_("锁定本轮成绩（裁判长）"), request=None, responses={200: RoundOutput, **ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        event_round = selectors.round_get_for_user(user=request.user, pk=pk)
+        event_round = services.round_lock(actor=request.user, event_round=event_round)
+        return Response(RoundOutput(event_round).data)
+
+
+class RoundPublishApi(APIView):
+    @extend_schema(tags=[TAG], summary=_("公布本轮成绩（裁判长）"), request=None, responses={200: RoundOutput, **ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        event_round = selectors.round_get_for_user(user=request.user, pk=pk)
+        event_round = services.round_publish(actor=request.user, event_round=event_round)
+        return Response(RoundOutput(event_round).data)
+
+
+class RoundAdvanceApi(APIView):
+    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        advanced = serializers.ListField(child=serializers.CharField(), label=_("晋级的参赛编号"))
+
+    @extend_schema(tags=[TAG], summary=_("生成晋级名单（组织方）"), request=None, responses={200: OutputSerializer, **ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        event_round = selectors.round_get_for_user(user=request.user, pk=pk)
+        created = services.round_advance(actor=request.user, event_round=event_round)
+        return Response({"advanced": [e.number for e in created]})
+
+
+class RoundAppealsApi(APIView):
+    @extend_schema(tags=[TAG], summary=_("本轮申诉"), responses={200: AppealOutput(many=True), **ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        event_round = selectors.round_get_for_user(user=request.user, pk=pk)
+        return Response(AppealOutput(selectors.appeal_list(user=request.user, event_round=event_round),
+                                     many=True).data)
+
+
+class MarkCorrectApi(APIView):
+    class InputSerializer(BaseInput):
+        value = serializers.CharField(max_length=20, label=_("更正后的分数"))
+        reason = serializers.CharField(max_length=300, label=_("更正原因"))
+
+    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        id = serializers.IntegerField()
+        previous_value = serializers.DecimalField(max_digits=6, decimal_places=2, label=_("原分数"))
+        new_value = serializers.DecimalField(max_digits=6, decimal_places=2, label=_("更正后"))
+        reason = serializers.CharField(label=_("原因"))
+
+    @extend_schema(tags=[TAG], summary=_("更正已锁定的评分（裁判长，留痕）"), request=InputSerializer,
+                   responses={200: OutputSerializer, **ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        mark = selectors.mark_get_for_user(user=request.user, pk=pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        correction = services.mark_correct(actor=request.user, mark=mark, **serializer.validated_data)
+        return Response(self.OutputSerializer(correction).data)
+
+
+# =================================================================================================
+# Public
+# =================================================================================================
+
+
+class PublicCompetitionsApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(tags=[PUBLIC_TAG], summary=_("已公布成绩的竞赛"), responses={200: CompetitionOutput(many=True)},
+                   auth=[])
+    def get(self, request: Request) -> Response:
+        return Response(CompetitionOutput(selectors.published_competitions(), many=True).data)
+
+
+class PublicCompetitionApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        competition = CompetitionOutput()
+        rounds = RoundOutput(many=True)
+        medal_table = MedalRowOutput(many=True, label=_("奖牌榜（金、银、铜）"))
+        points_table = MedalRowOutput(many=True, label=_("奖牌积分榜（4/3/2/1）"))
+
+    @extend_schema(tags=[PUBLIC_TAG], summary=_("竞赛成绩与奖牌榜"), responses={200: OutputSerializer, 404: ERRORS[404]},
+                   auth=[])
+    def get(self, request: Request, pk: int) -> Response:
+        competition = selectors.published_competition_get(pk=pk)
+        return Response(self.OutputSerializer({
+            "competition": competition,
+            "rounds": selectors.published_rounds(competition),
+            "medal_table": selectors.medal_table(competition=competition),
+            "points_table": selectors.medal_table(competition=competition, order=rules.BY_POINTS),
+        }).data)
+
+
+class PublicRoundApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        round = RoundOutput()
+        results = PublicResultOutput(many=True)
+
+    @extend_schema(tags=[PUBLIC_TAG], summary=_("已公布的赛项成绩（姓名遮挡）"),
+                   responses={200: OutputSerializer, 404: ERRORS[404]}, auth=[])
+    def get(self, request: Request, pk: int) -> Response:
+        event_round = selectors.published_round_get(pk=pk)
+        return Response(self.OutputSerializer({"round": event_round,
+                                               "results": selectors.public_results(event_round)}).data)
+
+
+class PublicYearTableApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    class FilterSerializer(BaseInput):
+        order = serializers.ChoiceField(choices=[rules.BY_MEDALS, rules.BY_POINTS], default=rules.BY_MEDALS,
+                                        label=_("排序（medals 金银铜 / points 积分）"))
+
+    @extend_schema(tags=[PUBLIC_TAG], summary=_("年度奖牌榜（按组队单位汇总）"), parameters=[FilterSerializer],
+                   responses={200: MedalRowOutput(many=True)}, auth=[])
+    def get(self, request: Request, year: int) -> Response:
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        table = selectors.year_medal_table(year=year, order=filters.validated_data["order"])
+        return Response(MedalRowOutput(table, many=True).data)
