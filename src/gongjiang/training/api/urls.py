@@ -1,0 +1,41 @@
+from django.urls import path
+
+from gongjiang.training.api import apprenticeships as a
+from gongjiang.training.api import programs as p
+
+urlpatterns = [
+    path("training/programs/", p.TrainingProgramsApi.as_view(), name="api-training-programs"),
+    path("training/programs/<int:pk>/", p.TrainingProgramApi.as_view(), name="api-training-program"),
+    path("training/programs/<int:pk>/status/", p.TrainingProgramStatusApi.as_view(), name="api-training-program-status"),
+    path("training/programs/<int:pk>/sessions/", p.TrainingSessionsApi.as_view(), name="api-training-sessions"),
+    path("training/programs/<int:pk>/nominations/", p.TrainingNominationsApi.as_view(), name="api-training-nominations"),
+    path("training/programs/<int:pk>/apply/", p.TrainingApplyApi.as_view(), name="api-training-apply"),
+    path("training/programs/<int:pk>/selection/", p.TrainingSelectionApi.as_view(), name="api-training-selection"),
+    path("training/programs/<int:pk>/enrollments/", p.TrainingEnrollmentsApi.as_view(), name="api-training-enrollments"),
+    path("training/sessions/<int:pk>/", p.TrainingSessionApi.as_view(), name="api-training-session"),
+    path("training/sessions/<int:pk>/attendance/", p.TrainingAttendanceApi.as_view(), name="api-training-attendance"),
+    path("training/nominations/<int:pk>/withdraw/", p.TrainingNominationWithdrawApi.as_view(),
+         name="api-training-nomination-withdraw"),
+    path("training/nominations/<int:pk>/score/", p.TrainingNominationScoreApi.as_view(), name="api-training-nomination-score"),
+    path("training/enrollments/<int:pk>/assessment/", p.TrainingAssessmentApi.as_view(), name="api-training-assessment"),
+    path("training/enrollments/<int:pk>/complete/", p.TrainingCompleteApi.as_view(), name="api-training-complete"),
+    path("training/enrollments/<int:pk>/drop/", p.TrainingDropApi.as_view(), name="api-training-drop"),
+    path("training/mine/", p.MyTrainingApi.as_view(), name="api-training-mine"),
+    path("training/indicators/", a.TrainingIndicatorsApi.as_view(), name="api-training-indicators"),
+    path("training/points/people/<int:pk>/", a.TrainingPointsStatementApi.as_view(), name="api-training-points-statement"),
+    path("training/points/ranking/", a.TrainingPointsRankingApi.as_view(), name="api-training-points-ranking"),
+    path("training/points/adjustments/", a.TrainingPointsAdjustApi.as_view(), name="api-training-points-adjust"),
+    path("apprenticeships/", a.ApprenticeshipsApi.as_view(), name="api-apprenticeships"),
+    path("apprenticeships/<int:pk>/", a.ApprenticeshipApi.as_view(), name="api-apprenticeship"),
+    path("apprenticeships/<int:pk>/status/", a.ApprenticeshipStatusApi.as_view(), name="api-apprenticeship-status"),
+    path("apprenticeships/<int:pk>/reviews/", a.ProgressReviewsApi.as_view(), name="api-apprenticeship-reviews"),
+    path("apprenticeships/<int:pk>/allowances/", a.MentorAllowancesApi.as_view(), name="api-apprenticeship-allowances"),
+    path("apprenticeships/reviews/<int:pk>/sign/", a.ProgressReviewSignApi.as_view(), name="api-apprenticeship-review-sign"),
+    path("subsidies/policies/", a.SubsidyPoliciesApi.as_view(), name="api-subsidy-policies"),
+    path("subsidies/policies/<int:pk>/", a.SubsidyPolicyApi.as_view(), name="api-subsidy-policy"),
+    path("subsidies/claims/", a.SubsidyClaimsApi.as_view(), name="api-subsidy-claims"),
+    path("subsidies/claims/preview/", a.SubsidyClaimPreviewApi.as_view(), name="api-subsidy-claim-preview"),
+    path("subsidies/claims/<int:pk>/approve/", a.SubsidyClaimApproveApi.as_view(), name="api-subsidy-claim-approve"),
+    path("subsidies/claims/<int:pk>/pay/", a.SubsidyClaimPayApi.as_view(), name="api-subsidy-claim-pay"),
+    path("subsidies/claims/<int:pk>/cancel/", a.SubsidyClaimCancelApi.as_view(), name="api-subsidy-claim-cancel"),
+]
