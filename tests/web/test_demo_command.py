@@ -76,6 +76,7 @@ def test_if_empty_does_nothing_when_people_exist(city):
     out = io.StringIO()
     call_command("demo", "--people", "20", "--if-empty", stdout=out)
     assert "跳过" in out.getvalue()
+    assert "已有的演示账号" not in out.getvalue()  # none exist here, so none are listed
     assert (Person.objects.count(), Organization.objects.count()) == before
 
 

@@ -12,9 +12,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from gongjiang.orgs.models import Membership
 from gongjiang.people.models import Person
 from gongjiang.web.demo import DEMO_PASSWORD, DemoNotAllowedError, build_city
-from gongjiang.web.demo.builder import check_allowed
+from gongjiang.web.demo.builder import ROLE_ACCOUNTS, check_allowed
 
 
 def _date(value: str) -> dt.date:
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         if existing:
             if options["if_empty"]:
                 self.stdout.write(f"数据库中已有 {existing} 名人员，跳过演示数据（--if-empty）。")
+                self._print_existing_accounts()
                 return
             raise CommandError(
                 f"数据库中已有 {existing} 名人员：演示城市只能装入空库。请换一个新数据库，或加 --if-empty 跳过。"
@@ -65,8 +67,22 @@ class Command(BaseCommand):
             self.stdout.write("已运行的扩展：" + "、".join(result.extensions))
         self.stdout.write("")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}，仅供演示）：")
-        rows = [("用户名", "密码", "角色", "可见范围")]
-        rows += [(a.username, DEMO_PASSWORD, a.role_label, a.scope) for a in result.context.accounts]
+        self._print_table([(a.username, DEMO_PASSWORD, a.role_label, a.scope) for a in result.context.accounts])
+
+    def _print_existing_accounts(self) -> None:
+        memberships = (
+            Membership.objects.filter(user__username__in=[u for u, _r, _d in ROLE_ACCOUNTS], is_active=True)
+            .select_related("user", "organization").order_by("user__id")
+        )
+        rows = [(m.user.username, DEMO_PASSWORD, str(m.get_role_display()), m.organization.name if m.organization else "—")
+                for m in memberships]
+        if rows:
+            self.stdout.write(f"已有的演示账号（密码 {DEMO_PASSWORD}，如未修改）：")
+            self._print_table(rows, header=("用户名", "密码", "角色", "所属单位"))
+
+    def _print_table(self, rows: list[tuple[str, str, str, str]],
+                     header: tuple[str, str, str, str] = ("用户名", "密码", "角色", "可见范围")) -> None:
+        rows = [header, *rows]
         widths = [max(_width(row[i]) for row in rows) for i in range(3)]
         for row in rows:
             cells = [row[i] + " " * (widths[i] - _width(row[i])) for i in range(3)]
