@@ -8,6 +8,7 @@ NAV_ITEMS: list[tuple[str, object, frozenset[str] | None]] = [
     ("web:home", _("首页"), None),
     ("people:list", _("技能人才库"), None),
     ("orgs:list", _("单位"), None),
+    ("evaluation:index", _("等级认定"), None),
     ("accounts:account_list", _("账号管理"), frozenset({"security_admin"})),
     ("accounts:audit_list", _("审计日志"), frozenset({"audit_admin"})),
 ]

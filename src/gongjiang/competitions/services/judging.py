@@ -255,14 +255,20 @@ def marks_save(*, actor: Any, entry: Entry, marks: dict[Any, Any], submit: bool 
                judge: Judge | None = None) -> ScoreSheet:
     """Save a judge's marks for an entry on their draft sheet (creating it), and optionally submit.
 
-    ``marks`` maps aspect ids or codes to values (blank = not marked yet). ``judge`` lets a
-    system job (actor=None, e.g. an import) write a named judge's sheet.
+    ``marks`` maps aspect ids or codes to values (blank = not marked yet). ``judge`` names whose
+    sheet it is when that is not the actor's own: the chief judge entering a paper sheet for
+    another judge, or a system job (actor=None, e.g. the demo).
     """
     event_round = round_for_update(entry.round_id)
-    if actor is not None:
-        judge = _require_judge(actor, event_round)
     if judge is None:
-        raise PermissionDeniedError(_(ERR_NOT_JUDGE))
+        if actor is None:
+            raise PermissionDeniedError(_(ERR_NOT_JUDGE))
+        judge = _require_judge(actor, event_round)
+    elif actor is not None:
+        own = selectors.judge_for(actor, event_round.event)
+        if own is None or (own.pk != judge.pk and not own.is_chief) or judge.event_id != event_round.event_id:
+            raise PermissionDeniedError(_(ERR_NOT_CHIEF))
+    recorder = actor if actor is not None else judge.user
     _check_markable(judge, entry, event_round)
     parsed = _parse_marks(event_round, marks)
     sheet, created = ScoreSheet.objects.get_or_create(entry=entry, judge=judge)
@@ -279,9 +285,9 @@ def marks_save(*, actor: Any, entry: Entry, marks: dict[Any, Any], submit: bool 
             changes[aspect.code] = [None, str(value)]
     if changes or created:
         audit.record("competitions.sheet.marked", obj=sheet,
-                     changes={"entry": entry.number, "marks": changes}, actor=actor if actor else judge.user)
+                     changes={"entry": entry.number, "judge": judge.name, "marks": changes}, actor=recorder)
     if submit:
-        _submit(actor if actor else judge.user, sheet)
+        _submit(recorder, sheet)
     return sheet
 
 
@@ -608,3 +614,68 @@ def round_advance(*, actor: Any, event_round: EventRound) -> list[Entry]:
     audit.record("competitions.round.advanced", obj=event_round,
                  changes={"to_stage": following.name, "entries": [e.number for e in created]}, actor=actor)
     return created
+
+
+# =================================================================================================
+# Bulk entry from Excel (rows parsed by competitions.excel)
+# =================================================================================================
+
+ERR_IMPORT_ROW = "第 {row} 行（参赛编号 {number}）：{problem}"
+
+
+def _row_problem(row: Any, exc: ApplicationError) -> list[str]:
+    details = [str(m) for messages in exc.errors.values() for m in messages] or [str(exc.message)]
+    return [_(ERR_IMPORT_ROW).format(row=row.row, number=row.entry.number, problem=d) for d in details]
+
+
+@transaction.atomic
+def marks_import(*, actor: Any, event_round: EventRound, rows: list[Any], submit: bool = False,
+                 judge: Judge | None = None) -> int:
+    """Save a judge's marks for many entries at once: all rows or none.
+
+    The judge is the actor; a chief judge may upload on behalf of another judge of the event
+    (``judge``), which is audited under the chief's name.
+    """
+    if judge is None:
+        judge = _require_judge(actor, event_round)
+    problems: list[str] = []
+    saved = 0
+    for row in rows:
+        if not row.values:
+            continue
+        try:
+            with transaction.atomic():
+                marks_save(actor=actor, entry=row.entry, marks=row.values, submit=submit, judge=judge)
+            saved += 1
+        except PermissionDeniedError:
+            raise
+        except ApplicationError as exc:
+            problems.extend(_row_problem(row, exc))
+    if problems:
+        raise ApplicationError(_("表格有误，未保存任何评分。"), errors={"file": problems})
+    audit.record("competitions.marks.imported", obj=event_round,
+                 changes={"judge": judge.name if judge else None, "rows": saved, "submitted": submit}, actor=actor)
+    return saved
+
+
+@transaction.atomic
+def theory_import(*, actor: Any, event_round: EventRound, rows: list[Any], reason: str = "") -> int:
+    """Record theory scores (and completion times) for many entries: all rows or none."""
+    _require_chief_or_organizer(actor, event_round)
+    problems: list[str] = []
+    saved = 0
+    for row in rows:
+        if not row.values:
+            continue
+        try:
+            with transaction.atomic():
+                entry_record_scores(actor=actor, entry=row.entry, reason=reason, **row.values)
+            saved += 1
+        except PermissionDeniedError:
+            raise
+        except ApplicationError as exc:
+            problems.extend(_row_problem(row, exc))
+    if problems:
+        raise ApplicationError(_("表格有误，未保存任何成绩。"), errors={"file": problems})
+    audit.record("competitions.theory.imported", obj=event_round, changes={"rows": saved}, actor=actor)
+    return saved
