@@ -37,6 +37,7 @@ urlpatterns = [
     path("people/", include("gongjiang.people.urls")),
     path("orgs/", include("gongjiang.orgs.urls")),
     path("evaluation/", include("gongjiang.evaluation.urls")),
+    path("training/", include("gongjiang.training.urls")),
     path("", include("gongjiang.credentials.urls")),
     path("", include("gongjiang.accounts.urls")),
     path("", include("gongjiang.web.urls")),

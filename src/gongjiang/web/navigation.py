@@ -9,6 +9,7 @@ NAV_ITEMS: list[tuple[str, object, frozenset[str] | None]] = [
     ("people:list", _("技能人才库"), None),
     ("orgs:list", _("单位"), None),
     ("evaluation:index", _("等级认定"), None),
+    ("training:program_list", _("培训与学徒"), frozenset({"platform_admin", "city_admin", "district_admin", "org_admin", "org_staff", "worker"})),
     ("accounts:account_list", _("账号管理"), frozenset({"security_admin"})),
     ("accounts:audit_list", _("审计日志"), frozenset({"audit_admin"})),
 ]
