@@ -110,9 +110,18 @@ def text_normalizer(max_length: int) -> Callable[[Any], str]:
     return normalize
 
 
+_NAME_DOTS = str.maketrans(dict.fromkeys("•‧∙・．.・", "·"))
+_DOT_SPACES = re.compile(r"\s*·\s*")
+
+
 def person_name(value: Any) -> str:
-    """A person's name as people.services stores it: trimmed, one kind of middle dot."""
-    return core_rules.normalize_person_name(text(value, max_length=60))
+    """A person's name as people.services stores it (core.rules.normalize_person_name):
+    trimmed, spaces collapsed, every kind of middle dot written "·"."""
+    name = text(value, max_length=60)
+    if name.isascii() and "." not in name:
+        return name
+    name = name.translate(_NAME_DOTS)
+    return _DOT_SPACES.sub("·", name) if "·" in name else name
 
 
 # --- Headers ------------------------------------------------------------------------------------
@@ -441,12 +450,16 @@ def choice_normalizer(
     "（男）" all work; ``shown`` is the list the error message offers.
     """
     index = {normalize_header(label): stored for label, stored in choices.items()}
+    exact = {**dict(choices.items()), **index}
     offered = "、".join(shown if shown is not None else dict.fromkeys(choices))
 
     def normalize(value: Any) -> str:
         label = cell_to_text(value)
         if not label:
             return ""
+        stored = exact.get(label)
+        if stored is not None:
+            return stored
         stored = index.get(normalize_header(label))
         if stored is None:
             raise RuleError(str(ERR_CHOICE).format(value=label[:30], choices=offered), CODE_CHOICE)

@@ -1,0 +1,77 @@
+import json
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from gongjiang.people.models import Person
+from tests import factories
+from tests.imports.conftest import write_csv, write_xlsx
+
+HEADER = ["姓名", "身份证号码", "工作单位"]
+
+
+def call(*args):
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import", *[str(a) for a in args])
+    return exit_info.value.code
+
+
+def test_exit_code_0_when_every_row_imports(city, workdir, capsys):
+    path = write_csv(workdir / "ok.csv", [HEADER, ["张三", factories.make_id_number(), "越城机械有限公司"]])
+    assert call("people", path) == 0
+    assert Person.objects.filter(name="张三").count() == 1
+    assert "新增 1" in capsys.readouterr().out
+
+
+def test_exit_code_1_and_reports_for_row_errors(city, workdir, capsys):
+    # given
+    good = factories.make_id_number()
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    path = write_xlsx(workdir / "bad.xlsx", [HEADER, ["张三", good, "越城机械有限公司"], ["李四", bad, "越城机械有限公司"]],
+                      text_columns=(1,))
+    # when
+    code = call("people", path, "--report", workdir / "r.json", "--report", workdir / "r.xlsx")
+    # then
+    assert code == 1
+    assert not Person.objects.filter(name__in=["张三", "李四"]).exists()
+    report = json.loads((workdir / "r.json").read_text(encoding="utf-8"))
+    assert report["rows"] == {"total": 2, "ok": 1, "failed": 1}
+    assert report["errors"] == [{"row": 3, "column": "身份证号码", "column_letter": "B", "code": "id_checksum",
+                                 "message": report["errors"][0]["message"]}]
+    sheet = load_workbook(workdir / "r.xlsx").active
+    assert sheet["D1"].value == "错误说明"
+    assert "校验位" in sheet["D3"].value and sheet["D2"].value is None
+    assert sheet["B3"].fill.fgColor.rgb == "FFFFC7CE" and sheet["B2"].fill.fgColor.rgb != "FFFFC7CE"
+
+
+def test_partial_imports_the_good_rows_and_still_exits_1(city, workdir):
+    good = factories.make_id_number()
+    path = write_csv(workdir / "mixed.csv", [HEADER, ["张三", good, "越城机械有限公司"], ["李四", "123", "越城机械有限公司"]])
+    assert call("people", path, "--partial") == 1
+    assert Person.objects.filter(name="张三").exists() and not Person.objects.filter(name="李四").exists()
+
+
+def test_exit_code_2_for_an_unusable_file(city, workdir, capsys):
+    path = workdir / "not-really.xlsx"
+    path.write_text("姓名,身份证号码\n", encoding="utf-8")
+    assert call("people", path) == 2
+    assert "不是 Excel 工作簿" in capsys.readouterr().err
+
+
+def test_exit_code_2_when_the_header_is_missing(city, workdir):
+    path = write_csv(workdir / "nohead.csv", [["a", "b"], ["1", "2"]])
+    assert call("people", path) == 2
+
+
+def test_dry_run_writes_nothing(city, workdir, capsys):
+    path = write_csv(workdir / "ok.csv", [HEADER, ["张三", factories.make_id_number(), "越城机械有限公司"]])
+    assert call("people", path, "--dry-run") == 0
+    assert not Person.objects.filter(name="张三").exists()
+    assert "仅校验" in capsys.readouterr().out
+
+
+def test_as_username_applies_that_users_scope(city, personas, workdir):
+    path = write_csv(workdir / "other.csv", [HEADER, ["张三", factories.make_id_number(), "柯桥纺织有限公司"]])
+    assert call("people", path, "--as", "olga") == 1
+    assert not Person.objects.filter(name="张三").exists()

@@ -1,0 +1,67 @@
+import datetime as dt
+
+import pytest
+
+from gongjiang.core.exceptions import ApplicationError
+from gongjiang.core.models import AuditEntry
+from gongjiang.imports import services
+from gongjiang.imports.models import ImportJob, ImportRecord
+from gongjiang.people import services as people_services
+from gongjiang.people.models import Employment, Person
+from tests import factories
+from tests.imports.conftest import write_xlsx
+
+
+def roster(path, rows):
+    return write_xlsx(path, [["姓名", "身份证号码", "工作单位", "岗位", "入职日期"], *rows], text_columns=(1,))
+
+
+def test_rollback_removes_created_people_and_restores_changed_ones(city, personas, workdir):
+    # given: one person already registered at the textile company, one new hire
+    existing = factories.person("老员工", employer=city.keqiao_textile, region_obj=city.keqiao)
+    number = people_services.get_provider().decrypt(existing.id_number_encrypted, associated_data=people_services.ID_CIPHER_AAD)
+    new_number = factories.make_id_number()
+    path = roster(workdir / "r.xlsx", [
+        ["老员工", number, "越城机械有限公司", "钳工", "2024-01-01"],
+        ["新员工", new_number, "越城机械有限公司", "车工", "2024-02-01"],
+    ])
+    people_before = list(Person.objects.order_by("pk").values())
+    jobs_before = list(Employment.objects.order_by("pk").values("pk", "organization_id", "end_date", "post"))
+    job = services.run_import(actor=personas.ada, entity="people", path=path)
+    assert job.status == ImportJob.Status.COMMITTED and (job.rows_created, job.rows_updated) == (1, 1)
+    existing.refresh_from_db()
+    assert existing.current_employer == city.yuecheng_machinery
+    assert Employment.objects.get(person=existing, organization=city.keqiao_textile).end_date == dt.date(2023, 12, 31)
+    # when
+    services.import_job_rollback(job=job, actor=personas.ada)
+    # then
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.ROLLED_BACK
+    assert list(Person.objects.order_by("pk").values("pk", "name", "current_employer_id")) == [
+        {"pk": p["id"], "name": p["name"], "current_employer_id": p["current_employer_id"]} for p in people_before
+    ]
+    assert list(Employment.objects.order_by("pk").values("pk", "organization_id", "end_date", "post")) == jobs_before
+    assert AuditEntry.objects.filter(action="imports.job.rolled_back", object_id=str(job.pk), outcome="success").exists()
+
+
+def test_rollback_refused_when_an_imported_person_got_a_certificate(city, personas, workdir):
+    path = roster(workdir / "r.xlsx", [["新员工", factories.make_id_number(), "越城机械有限公司", "", ""]])
+    job = services.run_import(actor=None, entity="people", path=path)
+    person = Person.objects.get(pk=ImportRecord.objects.get(job=job, model="people.person").object_ids[0])
+    people_services.certificate_record(actor=None, holder=person, number="Y000033000001234100001",
+                                       issue_date=dt.date(2023, 1, 1))
+    with pytest.raises(ApplicationError):
+        services.import_job_rollback(job=job, actor=None)
+    assert Person.objects.filter(pk=person.pk).exists()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.COMMITTED
+
+
+def test_only_the_uploader_or_platform_admin_may_roll_back(city, personas, workdir):
+    path = roster(workdir / "r.xlsx", [["新员工", factories.make_id_number(), "越城机械有限公司", "", ""]])
+    job = services.run_import(actor=personas.olga, entity="people", path=path)
+    from gongjiang.core.exceptions import PermissionDeniedError
+
+    with pytest.raises(PermissionDeniedError):
+        services.import_job_rollback(job=job, actor=personas.kira)
+    assert Person.objects.filter(name="新员工").exists()
