@@ -16,8 +16,8 @@ EXPORT = reverse("people:export")
 
 
 def _rows(response) -> list[tuple]:
+    # Consuming the stream lets the test client close the response (and the temporary file).
     body = b"".join(response.streaming_content)
-    response.close()
     sheet = load_workbook(io.BytesIO(body), read_only=True).active
     return [tuple(row) for row in sheet.iter_rows(values_only=True)]
 

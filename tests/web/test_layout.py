@@ -39,8 +39,6 @@ def test_vendored_assets_are_served(client, db):
         assert response.status_code == 200, path
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert len(body) > 500, path
-        if hasattr(response, "close"):
-            response.close()
 
 
 def test_vendored_assets_carry_their_licences():
