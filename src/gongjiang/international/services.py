@@ -312,7 +312,7 @@ def agreement_attach_document(*, actor: Any, agreement: Agreement, content: byte
     return agreement
 
 
-def _may_approve(actor: Any, agreement: Agreement, party: AgreementParty) -> tuple[bool, bool]:
+def agreement_may_approve(actor: Any, agreement: Agreement, party: AgreementParty) -> tuple[bool, bool]:
     """(may approve, on behalf of a foreign party)."""
     if organization_queryset(actor, write=True).filter(pk=party.organization_id).exists():
         return True, False
@@ -331,7 +331,7 @@ def agreement_approve(*, actor: Any, agreement: Agreement, party: AgreementParty
         raise ApplicationError(_(ERR_NOT_A_PARTY), field="party")
     on_behalf = False
     if actor is not None:
-        allowed, on_behalf = _may_approve(actor, agreement, party)
+        allowed, on_behalf = agreement_may_approve(actor, agreement, party)
         if not allowed:
             raise PermissionDeniedError(_(ERR_APPROVE_SCOPE))
         if on_behalf and not evidence.strip():

@@ -75,7 +75,7 @@ class UserForm(forms.Form):
         return cleaned
 
 
-def _writable_orgs(user: Any) -> Any:
+def writable_organizations(user: Any) -> Any:
     return organization_queryset(user, write=True).order_by("name")
 
 
@@ -119,7 +119,7 @@ class ProgramForm(UserForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organizer"].queryset = _writable_orgs(self.user)
+        self.fields["organizer"].queryset = writable_organizations(self.user)
         others = Organization.objects.filter(is_active=True).exclude(kind=Organization.Kind.GOVERNMENT).order_by("name")
         self.fields["provider"].queryset = others
         self.fields["partners"].queryset = others
@@ -233,7 +233,7 @@ class ApprenticeshipForm(UserForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["employer"].queryset = _writable_orgs(self.user).filter(kind=Organization.Kind.ENTERPRISE)
+        self.fields["employer"].queryset = writable_organizations(self.user).filter(kind=Organization.Kind.ENTERPRISE)
 
 
 class ApprenticeshipFilterForm(forms.Form):

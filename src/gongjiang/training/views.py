@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -34,58 +33,14 @@ from gongjiang.training.models import (
     TrainingProgram,
     TrainingSession,
 )
+from gongjiang.training.pages import flash_error, form_page, run_service, table_page
 from gongjiang.training.services import apprenticeships as apprenticeship_services
 from gongjiang.training.services import programs as program_services
 from gongjiang.training.services import subsidies as subsidy_services
-from gongjiang.web.forms import apply_application_error, page_window, paginate
-
-# --- helpers ----------------------------------------------------------------------------------
+from gongjiang.web.forms import apply_application_error
 
 
-def _run(form: Any, call: Callable[[], Any]) -> Any:
-    """Call a service; on a business-rule refusal put the reasons on the form and return None."""
-    try:
-        return call()
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(str(exc.message)) from None
-    except ApplicationError as exc:
-        apply_application_error(form, exc)
-        return None
-
-
-def _flash_error(request: HttpRequest, exc: ApplicationError) -> None:
-    details = [str(m) for msgs in exc.errors.values() for m in msgs] if exc.errors else []
-    messages.error(request, "；".join(details) if details else str(exc.message))
-
-
-def _form_page(request: HttpRequest, form: Any, *, title: str, submit: str, cancel_url: str,
-               intro: str = "", breadcrumbs: list[tuple[str, str]] | None = None, status: int = 200) -> HttpResponse:
-    return render(request, "training/form.html", {
-        "form": form, "title": title, "submit": submit, "cancel_url": cancel_url, "intro": intro,
-        "breadcrumbs": breadcrumbs or [], "wide_fields": ("description", "selection_criteria", "reason", "summary",
-                                                          "notes", "partners", "exclusive_with"),
-    }, status=status)
-
-
-def _table_page(request: HttpRequest, *, title: str, columns: list[exports.Column], objects: Any,
-                subtitle: str = "", export_url: str = "", actions: list[tuple[str, str]] | None = None,
-                filter_form: Any = None, breadcrumbs: list[tuple[str, str]] | None = None,
-                paginated: bool = True) -> HttpResponse:
-    if paginated:
-        page, size = paginate(request, objects)
-        items: Any = page.object_list
-    else:
-        page, size, items = None, 0, objects
-    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page"])
-    return render(request, "training/table.html", {
-        "title": title, "subtitle": subtitle, "headers": [c.label for c in columns],
-        "rows": exports.table_rows(columns, items), "page": page, "page_size": size,
-        "page_numbers": page_window(page) if page else [], "query": query, "export_url": export_url,
-        "export_query": urlencode([(k, v) for k, v in request.GET.items() if k not in ("page", "size")]),
-        "actions": actions or [], "filter_form": filter_form, "breadcrumbs": breadcrumbs or [],
-    })
-
-
+# --- helpers ---------------------------------------------------------------------------------
 def _person_of(user: Any) -> Any:
     return getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
 
@@ -109,7 +64,7 @@ def program_list_view(request: HttpRequest) -> HttpResponse:
     actions = [(_("我的培训"), reverse("training:mine"))] if _person_of(request.user) else []
     if scope.can_write:
         actions.insert(0, (_("＋ 新建培训项目"), reverse("training:program_create")))
-    return _table_page(request, title=_("培训项目"), columns=exports.PROGRAM_COLUMNS, objects=programs,
+    return table_page(request, title=_("培训项目"), columns=exports.PROGRAM_COLUMNS, objects=programs,
                        subtitle=_("境外研修、培训班、职工夜校、国际认证项目和学徒班；已发布的项目可推荐或报名。"),
                        export_url=reverse("training:program_export"), actions=actions, filter_form=form)
 
@@ -132,11 +87,11 @@ def program_create_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = forms.ProgramForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        program = _run(form, lambda: program_services.program_create(actor=request.user, **form.service_data()))
+        program = run_service(form, lambda: program_services.program_create(actor=request.user, **form.service_data()))
         if program is not None:
             messages.success(request, _("已创建培训项目：{name}（草稿，发布后可推荐报名）。").format(name=program.name))
             return redirect("training:program_detail", pk=program.pk)
-    return _form_page(request, form, title=_("新建培训项目"), submit=_("保存"),
+    return form_page(request, form, title=_("新建培训项目"), submit=_("保存"),
                       cancel_url=reverse("training:program_list"), breadcrumbs=_crumbs(*TRAINING_HOME),
                       status=400 if form.errors else 200)
 
@@ -157,12 +112,12 @@ def program_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         partners = data.pop("partners", [])
         if data.get("organizer") == program.organizer:
             data.pop("organizer")
-        updated = _run(form, lambda: program_services.program_update(actor=request.user, program=program,
+        updated = run_service(form, lambda: program_services.program_update(actor=request.user, program=program,
                                                                       partners=partners, **data))
         if updated is not None:
             messages.success(request, _("已保存。"))
             return redirect("training:program_detail", pk=program.pk)
-    return _form_page(request, form, title=_("修改培训项目"), submit=_("保存"),
+    return form_page(request, form, title=_("修改培训项目"), submit=_("保存"),
                       cancel_url=reverse("training:program_detail", args=[program.pk]),
                       breadcrumbs=_crumbs(*TRAINING_HOME, (program.name, reverse("training:program_detail",
                                                                                   args=[program.pk]))),
@@ -214,7 +169,7 @@ def program_status_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied from None
     except (ApplicationError, ValueError) as exc:
         if isinstance(exc, ApplicationError):
-            _flash_error(request, exc)
+            flash_error(request, exc)
         else:
             messages.error(request, _("项目状态不正确。"))
     return redirect("training:program_detail", pk=program.pk)
@@ -228,13 +183,13 @@ def session_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = forms.SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        session = _run(form, lambda: program_services.session_add(actor=request.user, program=program,
+        session = run_service(form, lambda: program_services.session_add(actor=request.user, program=program,
                                                                    **{k: v for k, v in form.cleaned_data.items()
                                                                       if v not in (None,)}))
         if session is not None:
             messages.success(request, _("已添加第 {n} 次课。").format(n=session.sequence))
             return redirect("training:program_detail", pk=program.pk)
-    return _form_page(request, form, title=_("添加课次"), submit=_("添加"),
+    return form_page(request, form, title=_("添加课次"), submit=_("添加"),
                       cancel_url=reverse("training:program_detail", args=[program.pk]),
                       breadcrumbs=_crumbs(*TRAINING_HOME, (program.name, reverse("training:program_detail",
                                                                                   args=[program.pk]))),
@@ -247,7 +202,7 @@ def nominate_view(request: HttpRequest, pk: int) -> HttpResponse:
     program = selectors.program_get_for_user(user=request.user, pk=pk)
     form = forms.NominateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        nomination = _run(form, lambda: program_services.nomination_create(
+        nomination = run_service(form, lambda: program_services.nomination_create(
             actor=request.user, program=program, person=form.cleaned_data["person"],
             reason=form.cleaned_data.get("reason", "")))
         if nomination is not None:
@@ -255,7 +210,7 @@ def nominate_view(request: HttpRequest, pk: int) -> HttpResponse:
             if "another" in request.POST:
                 return redirect("training:nominate", pk=program.pk)
             return redirect("training:program_detail", pk=program.pk)
-    return _form_page(request, form, title=_("推荐人员：{name}").format(name=program.name), submit=_("推荐"),
+    return form_page(request, form, title=_("推荐人员：{name}").format(name=program.name), submit=_("推荐"),
                       intro=program.selection_criteria and _("遴选条件：{c}").format(c=program.selection_criteria) or "",
                       cancel_url=reverse("training:program_detail", args=[program.pk]),
                       breadcrumbs=_crumbs(*TRAINING_HOME, (program.name, reverse("training:program_detail",
@@ -269,12 +224,12 @@ def apply_view(request: HttpRequest, pk: int) -> HttpResponse:
     program = selectors.program_get_for_user(user=request.user, pk=pk)
     form = forms.ApplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        nomination = _run(form, lambda: program_services.nomination_apply(actor=request.user, program=program,
+        nomination = run_service(form, lambda: program_services.nomination_apply(actor=request.user, program=program,
                                                                           **form.cleaned_data))
         if nomination is not None:
             messages.success(request, _("已报名，等待主办方遴选。"))
             return redirect("training:mine")
-    return _form_page(request, form, title=_("报名：{name}").format(name=program.name), submit=_("提交报名"),
+    return form_page(request, form, title=_("报名：{name}").format(name=program.name), submit=_("提交报名"),
                       cancel_url=reverse("training:program_detail", args=[program.pk]),
                       status=400 if form.errors else 200)
 
@@ -290,7 +245,7 @@ def nomination_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDeniedError:
         raise PermissionDenied from None
     except ApplicationError as exc:
-        _flash_error(request, exc)
+        flash_error(request, exc)
     return redirect("training:program_detail", pk=nomination.program_id)
 
 
@@ -314,7 +269,7 @@ def selection_view(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDeniedError:
         raise PermissionDenied from None
     except ApplicationError as exc:
-        _flash_error(request, exc)
+        flash_error(request, exc)
     return redirect("training:program_detail", pk=program.pk)
 
 
@@ -326,13 +281,13 @@ def enroll_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = forms.EnrollForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        enrollment = _run(form, lambda: program_services.enrollment_create(
+        enrollment = run_service(form, lambda: program_services.enrollment_create(
             actor=request.user, program=program, person=form.cleaned_data["person"],
             enrolled_on=form.cleaned_data.get("enrolled_on")))
         if enrollment is not None:
             messages.success(request, _("{name} 已报名入班。").format(name=enrollment.person.name))
             return redirect("training:program_detail", pk=program.pk)
-    return _form_page(request, form, title=_("直接报名入班"), submit=_("入班"),
+    return form_page(request, form, title=_("直接报名入班"), submit=_("入班"),
                       cancel_url=reverse("training:program_detail", args=[program.pk]),
                       status=400 if form.errors else 200)
 
@@ -372,7 +327,7 @@ def attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
     current = dict(session.attendances.values_list("enrollment_id", "status"))
     form = forms.AttendanceForm(request.POST or None, enrollments=enrollments, current=current)
     if request.method == "POST" and form.is_valid():
-        written = _run(form, lambda: program_services.attendance_record(actor=request.user, session=session,
+        written = run_service(form, lambda: program_services.attendance_record(actor=request.user, session=session,
                                                                         marks=form.marks()))
         if written is not None:
             messages.success(request, _("已记录 {n} 人的考勤。").format(n=written))
@@ -394,12 +349,12 @@ def assess_view(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment = _enrollment_for_manager(request, pk)
     form = forms.AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _run(form, lambda: program_services.assessment_record(actor=request.user, enrollment=enrollment,
+        done = run_service(form, lambda: program_services.assessment_record(actor=request.user, enrollment=enrollment,
                                                                      **form.cleaned_data))
         if done is not None:
             messages.success(request, _("已录入 {name} 的考核结果。").format(name=enrollment.person.name))
             return redirect("training:program_detail", pk=enrollment.program_id)
-    return _form_page(request, form, title=_("考核结果：{name}").format(name=enrollment.person.name), submit=_("保存"),
+    return form_page(request, form, title=_("考核结果：{name}").format(name=enrollment.person.name), submit=_("保存"),
                       cancel_url=reverse("training:program_detail", args=[enrollment.program_id]),
                       status=400 if form.errors else 200)
 
@@ -412,7 +367,7 @@ def complete_view(request: HttpRequest, pk: int) -> HttpResponse:
                                                                        timezone.localdate())})
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-        done = _run(form, lambda: program_services.enrollment_complete(actor=request.user, enrollment=enrollment,
+        done = run_service(form, lambda: program_services.enrollment_complete(actor=request.user, enrollment=enrollment,
                                                                        **data))
         if done is not None:
             messages.success(request, _("{name} 已结业，结业证书编号 {number}。").format(
@@ -430,12 +385,12 @@ def drop_view(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment = _enrollment_for_manager(request, pk)
     form = forms.DropForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _run(form, lambda: program_services.enrollment_drop(actor=request.user, enrollment=enrollment,
+        done = run_service(form, lambda: program_services.enrollment_drop(actor=request.user, enrollment=enrollment,
                                                                    **form.cleaned_data))
         if done is not None:
             messages.success(request, _("{name} 已退出培训。").format(name=done.person.name))
             return redirect("training:program_detail", pk=enrollment.program_id)
-    return _form_page(request, form, title=_("学员退出：{name}").format(name=enrollment.person.name),
+    return form_page(request, form, title=_("学员退出：{name}").format(name=enrollment.person.name),
                       submit=_("确认退出"), cancel_url=reverse("training:program_detail", args=[enrollment.program_id]),
                       status=400 if form.errors else 200)
 
@@ -491,7 +446,7 @@ def points_ranking_view(request: HttpRequest) -> HttpResponse:
                                      action="training.points.ranking_exported", filters=dict(request.GET.items()))
     title = _("培训积分排行") + (f" · {organization.name}" if organization else "")
     actions = [(_("调整积分"), reverse("training:points_adjust"))] if scope_for(request.user).can_write else []
-    return _table_page(request, title=title, columns=exports.RANKING_COLUMNS, objects=rows, paginated=False,
+    return table_page(request, title=title, columns=exports.RANKING_COLUMNS, objects=rows, paginated=False,
                        subtitle=_("积分来自学时、结业和取证（积分制），按单位统计。"), actions=actions,
                        export_url=reverse("training:points_ranking") + "?format=xlsx&")
 
@@ -501,13 +456,13 @@ def points_ranking_view(request: HttpRequest) -> HttpResponse:
 def points_adjust_view(request: HttpRequest) -> HttpResponse:
     form = forms.PointsAdjustForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        entry = _run(form, lambda: program_services.points_adjust(actor=request.user, **{
+        entry = run_service(form, lambda: program_services.points_adjust(actor=request.user, **{
             k: v for k, v in form.cleaned_data.items() if v is not None}))
         if entry is not None:
             messages.success(request, _("已为 {name} 记入 {points:+d} 分。").format(name=entry.person.name,
                                                                                  points=entry.points))
             return redirect(reverse("training:points") + f"?person={entry.person_id}")
-    return _form_page(request, form, title=_("调整积分"), submit=_("记入"),
+    return form_page(request, form, title=_("调整积分"), submit=_("记入"),
                       cancel_url=reverse("training:points_ranking"), status=400 if form.errors else 200)
 
 
@@ -527,7 +482,7 @@ def apprenticeship_list_view(request: HttpRequest) -> HttpResponse:
     actions = [(_("导师带徒津贴"), reverse("training:allowance_list"))]
     if scope_for(request.user).can_write:
         actions.insert(0, (_("＋ 登记学徒"), reverse("training:apprenticeship_create")))
-    return _table_page(request, title=_("学徒培养"), columns=exports.APPRENTICESHIP_COLUMNS, objects=records,
+    return table_page(request, title=_("学徒培养"), columns=exports.APPRENTICESHIP_COLUMNS, objects=records,
                        subtitle=_("企业新型学徒制、现代学徒制和技培生：企校双导师，培养期 1–2 年（最长 3 年）。"),
                        export_url=reverse("training:apprenticeship_export"), actions=actions, filter_form=form)
 
@@ -547,12 +502,12 @@ def apprenticeship_create_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = forms.ApprenticeshipForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        record = _run(form, lambda: apprenticeship_services.apprenticeship_create(actor=request.user, **{
+        record = run_service(form, lambda: apprenticeship_services.apprenticeship_create(actor=request.user, **{
             k: v for k, v in form.cleaned_data.items() if v not in (None,)}))
         if record is not None:
             messages.success(request, _("已登记学徒 {name}。").format(name=record.apprentice.name))
             return redirect("training:apprenticeship_detail", pk=record.pk)
-    return _form_page(request, form, title=_("登记学徒培养"), submit=_("登记"),
+    return form_page(request, form, title=_("登记学徒培养"), submit=_("登记"),
                       cancel_url=reverse("training:apprenticeship_list"),
                       breadcrumbs=_crumbs((_("学徒培养"), "training:apprenticeship_list")),
                       status=400 if form.errors else 200)
@@ -587,7 +542,7 @@ def _post_action(request: HttpRequest, form: Any, call: Callable[[Any], Any], su
         except PermissionDeniedError:
             raise PermissionDenied from None
         except ApplicationError as exc:
-            _flash_error(request, exc)
+            flash_error(request, exc)
     else:
         messages.error(request, "；".join(f"{form.fields[k].label}：{' '.join(v)}" if k in form.fields else " ".join(v)
                                          for k, v in form.errors.items()))
@@ -622,7 +577,7 @@ def review_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDeniedError:
         raise PermissionDenied from None
     except ApplicationError as exc:
-        _flash_error(request, exc)
+        flash_error(request, exc)
     return redirect("training:apprenticeship_detail", pk=review.apprenticeship_id)
 
 
@@ -647,7 +602,7 @@ def allowance_list_view(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return exports.xlsx_response(title=_("导师带徒津贴"), columns=exports.ALLOWANCE_COLUMNS, objects=allowances,
                                      action="training.mentor_allowance.exported")
-    return _table_page(request, title=_("导师带徒津贴"), columns=exports.ALLOWANCE_COLUMNS, objects=allowances,
+    return table_page(request, title=_("导师带徒津贴"), columns=exports.ALLOWANCE_COLUMNS, objects=allowances,
                        subtitle=_("津贴由企业确定并发放，此处登记备查。"),
                        export_url=reverse("training:allowance_list") + "?format=xlsx&",
                        breadcrumbs=_crumbs((_("学徒培养"), "training:apprenticeship_list")))
@@ -664,7 +619,7 @@ def policy_list_view(request: HttpRequest) -> HttpResponse:
     actions = [(_("补贴申领"), reverse("training:claim_list"))]
     if scope.everything or scope.has_role("city_admin", "district_admin"):
         actions.insert(0, (_("＋ 制定补贴政策"), reverse("training:policy_create")))
-    return _table_page(request, title=_("补贴政策"), columns=exports.POLICY_COLUMNS, objects=policies,
+    return table_page(request, title=_("补贴政策"), columns=exports.POLICY_COLUMNS, objects=policies,
                        subtitle=_("按地区和年度登记的补贴标准与限制条件；申领时据此自动核算。"),
                        export_url=reverse("training:policy_list") + "?format=xlsx&", actions=actions)
 
@@ -674,11 +629,11 @@ def policy_list_view(request: HttpRequest) -> HttpResponse:
 def policy_create_view(request: HttpRequest) -> HttpResponse:
     form = forms.PolicyForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
-        policy = _run(form, lambda: subsidy_services.policy_create(actor=request.user, **form.service_data()))
+        policy = run_service(form, lambda: subsidy_services.policy_create(actor=request.user, **form.service_data()))
         if policy is not None:
             messages.success(request, _("已登记补贴政策：{name}。").format(name=policy.name))
             return redirect("training:policy_list")
-    return _form_page(request, form, title=_("制定补贴政策"), submit=_("保存"),
+    return form_page(request, form, title=_("制定补贴政策"), submit=_("保存"),
                       cancel_url=reverse("training:policy_list"), status=400 if form.errors else 200)
 
 
@@ -699,7 +654,7 @@ def claim_list_view(request: HttpRequest) -> HttpResponse:
     actions = [(_("补贴政策"), reverse("training:policy_list"))]
     if scope_for(request.user).can_write:
         actions.insert(0, (_("＋ 申领补贴"), reverse("training:claim_create")))
-    return _table_page(request, title=_("补贴申领"), columns=columns, objects=claims,
+    return table_page(request, title=_("补贴申领"), columns=columns, objects=claims,
                        subtitle=_("每笔申领都按政策自动核算并写明理由；导出的清单可用于发放。"),
                        export_url=reverse("training:claim_export"), actions=actions, filter_form=form)
 
@@ -731,7 +686,7 @@ def claim_create_view(request: HttpRequest) -> HttpResponse:
             if request.htmx:
                 return render(request, "training/_claim_preview.html", {"preview": preview, "form": form})
         else:
-            claim = _run(form, lambda: subsidy_services.claim_create(actor=request.user, **data))
+            claim = run_service(form, lambda: subsidy_services.claim_create(actor=request.user, **data))
             if claim is not None:
                 if claim.eligible:
                     messages.success(request, _("已核算：符合条件，金额 {amount} 元，待人社部门审核。").format(
@@ -772,7 +727,7 @@ def claim_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespons
     except PermissionDeniedError:
         raise PermissionDenied from None
     except ApplicationError as exc:
-        _flash_error(request, exc)
+        flash_error(request, exc)
     return redirect("training:claim_detail", pk=claim.pk)
 
 
