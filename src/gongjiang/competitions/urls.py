@@ -1,0 +1,41 @@
+from django.urls import path
+
+from gongjiang.competitions import public_views, views
+
+app_name = "competitions"
+urlpatterns = [
+    path("", views.home_view, name="home"),
+    path("new/", views.competition_create_view, name="create"),
+    path("<int:pk>/", views.competition_detail_view, name="detail"),
+    path("<int:pk>/status/", views.competition_status_view, name="status"),
+    path("<int:pk>/events/new/", views.event_create_view, name="event_create"),
+    path("<int:pk>/delegations/", views.delegations_view, name="delegations"),
+    path("<int:pk>/reward-rules/new/", views.reward_rule_create_view, name="reward_rule_create"),
+    path("<int:pk>/rewards/apply/", views.rewards_apply_view, name="rewards_apply"),
+    path("<int:pk>/export/entries/", views.entries_export_view, name="entries_export"),
+    path("reward-rules/<int:pk>/delete/", views.reward_rule_delete_view, name="reward_rule_delete"),
+    path("events/<int:pk>/", views.event_detail_view, name="event"),
+    path("events/<int:pk>/edit/", views.event_edit_view, name="event_edit"),
+    path("judges/<int:pk>/remove/", views.judge_remove_view, name="judge_remove"),
+    path("delegations/<int:pk>/", views.delegation_detail_view, name="delegation"),
+    path("entries/<int:pk>/<slug:action>/", views.entry_action_view, name="entry_action"),
+    path("entries/<int:pk>/appeal/new/", views.appeal_create_view, name="appeal_create"),
+    path("appeals/<int:pk>/decide/", views.appeal_decide_view, name="appeal_decide"),
+    path("rounds/<int:pk>/", views.round_view, name="round"),
+    path("rounds/<int:pk>/do/<slug:action>/", views.round_action_view, name="round_action"),
+    path("rounds/<int:pk>/moderation/", views.moderation_view, name="moderation"),
+    path("rounds/<int:pk>/scores/", views.scores_view, name="scores"),
+    path("rounds/<int:pk>/theory-upload/", views.theory_upload_view, name="theory_upload"),
+    path("rounds/<int:pk>/marks-upload/", views.marks_upload_view, name="marks_upload"),
+    path("rounds/<int:pk>/export/<slug:kind>/", views.round_export_view, name="round_export"),
+    path("sheets/<int:pk>/reopen/", views.sheet_reopen_view, name="sheet_reopen"),
+    path("marks/<int:pk>/correct/", views.mark_correct_view, name="mark_correct"),
+    path("judging/", views.judge_home_view, name="judge_home"),
+    path("judging/rounds/<int:pk>/", views.judge_round_view, name="judge_round"),
+    path("judging/rounds/<int:pk>/entries/<int:entry_pk>/", views.judge_sheet_view, name="judge_sheet"),
+    path("results/", public_views.results_list_view, name="results"),
+    path("results/<int:pk>/", public_views.results_competition_view, name="results_competition"),
+    path("results/rounds/<int:pk>/", public_views.results_round_view, name="results_round"),
+    path("results/rounds/<int:pk>/export/", public_views.results_round_export_view, name="results_round_export"),
+    path("results/years/<int:year>/", public_views.results_year_view, name="results_year"),
+]
