@@ -197,7 +197,7 @@ def validate_file(
                         if first is None:
                             seen[key] = number
                         else:
-                            column = entity.key_columns[0] if entity.key_columns else ""
+                            column = entity.duplicate_column or (entity.key_columns[0] if entity.key_columns else "")
                             state.error(column, CODE_DUPLICATE_IN_FILE,
                                         str(ERR_DUPLICATE_IN_FILE).format(row=first, key=entity.key_label()))
                 if state.ok:

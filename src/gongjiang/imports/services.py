@@ -164,7 +164,7 @@ def _progress_writer(job: ImportJob) -> Callable[[str, int, int], None]:
 
 
 def _context_for(job: ImportJob, actor: Any = None) -> ImportContext:
-    return ImportContext(actor=actor if actor is not None else job.created_by)
+    return ImportContext(actor=actor if actor is not None else job.created_by, job_ref=f"imports:{job.public_id}")
 
 
 def import_job_validate(*, job: ImportJob, actor: Any = None, progress: Callable[[str, int, int], None] | None = None) -> ImportJob:

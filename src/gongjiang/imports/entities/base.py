@@ -85,8 +85,9 @@ class WriteResult:
 class ImportContext:
     """Who imports, and caches shared by the rows of one job."""
 
-    def __init__(self, *, actor: Any, today: dt.date | None = None) -> None:
+    def __init__(self, *, actor: Any, today: dt.date | None = None, job_ref: str = "") -> None:
         self.actor = actor
+        self.job_ref = job_ref  # stored as source_ref on records that have one
         self.scope: Scope | None = scope_for(actor) if actor is not None else None
         self.today = today or timezone.localdate()
         self.now = timezone.now()
@@ -108,6 +109,8 @@ class Entity:
     columns: ClassVar[Sequence[Column]]
     # Column keys whose values together identify a row within a file (duplicates are errors).
     key_columns: ClassVar[Sequence[str]] = ()
+    # The column an in-file duplicate is reported on (default: the first key column).
+    duplicate_column: ClassVar[str] = ""
     description: ClassVar[Any] = ""
 
     def __init__(self) -> None:
