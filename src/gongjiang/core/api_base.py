@@ -98,7 +98,7 @@ class ObjectReferenceField(serializers.Field):  # type: ignore[type-arg]
                 value = int(data)
             except (TypeError, ValueError):
                 raise ValidationError(_("应为整数编号。")) from None
-        elif not isinstance(data, (str, int)):
+        elif not isinstance(data, (str, int)) or "\x00" in str(data):
             raise ValidationError(_("应为代码字符串。"))
         else:
             value = str(data).strip()
