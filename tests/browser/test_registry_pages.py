@@ -33,6 +33,8 @@ def test_city_admin_searches_registry_and_opens_profile(
 
     # when: open the registry and search by name; htmx swaps the table in place
     page.click("nav.mainnav >> text=技能人才库")
+    page.wait_for_load_state("load")
+    page.wait_for_function("window.htmx !== undefined")
     page.wait_for_selector("#registry-table")
     assert page.locator("#registry-table tbody tr").count() == 6
     page.fill("#id_q", "李高级")
@@ -62,6 +64,7 @@ def test_id_number_typed_in_search_box_never_reaches_the_url(
 ) -> None:
     login(page, "city")
     page.goto(f"{live_server.url}/people/")
+    page.wait_for_function("window.htmx !== undefined")
     page.fill("#id_q", registry.li_id_number)
     page.press("#id_q", "Enter")
     page.wait_for_function("document.querySelectorAll('#registry-table tbody tr').length === 1")
