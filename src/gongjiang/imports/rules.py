@@ -53,6 +53,9 @@ CODE_REGION_FORMAT = "region_format"
 CODE_ID_SCIENTIFIC = "id_scientific"
 
 # --- Text ---------------------------------------------------------------------------------------
+# Text a spreadsheet would run as a formula (see formula_safe).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+_FORMULA_START = frozenset(FORMULA_PREFIXES)
 # Full-width ASCII and the ideographic space, from the kernel's own definition so both agree.
 _HALFWIDTH: dict[int, Any] = {code: core_rules.to_halfwidth(chr(code)) for code in range(0xFF01, 0xFF5F)}
 _HALFWIDTH[0x3000] = " "
@@ -97,7 +100,11 @@ def cell_to_text(value: Any) -> str:
 
 
 def text(value: Any, *, max_length: int = 200) -> str:
+    """Free text. A leading apostrophe that guards a formula character (how exports write
+    "=…" safely, see :func:`formula_safe`) is removed, so an export imports back unchanged."""
     result = cell_to_text(value)
+    if result[:1] == "'" and result[1:2] in _FORMULA_START:
+        result = result[1:]
     if len(result) > max_length:
         raise RuleError(str(ERR_TEXT_TOO_LONG).format(limit=max_length, length=len(result)), CODE_TOO_LONG)
     return result
@@ -483,7 +490,6 @@ def region_reference(value: Any) -> str:
 
 
 # --- Spreadsheet safety for exports ---------------------------------------------------------------
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
 def formula_safe(value: Any) -> Any:
