@@ -227,9 +227,12 @@ def account_action(request: HttpRequest, pk: int, action: str) -> HttpResponseBa
                 return _render_detail(request, account, grant_form=grant_form)
             messages.success(request, _("角色已授予。"))
         elif action == "revoke":
-            membership = selectors.account_memberships(actor=request.user, user=account).filter(
-                pk=request.POST.get("membership")
-            ).first()
+            membership_pk = request.POST.get("membership", "")
+            membership = (
+                selectors.account_memberships(actor=request.user, user=account)
+                .filter(pk=int(membership_pk) if membership_pk.isdigit() else 0)
+                .first()
+            )
             if membership is not None:
                 services.user_role_revoke(actor=request.user, membership=membership)
                 messages.success(request, _("角色已撤销。"))

@@ -7,7 +7,7 @@ session lifetime, login lockout, password rules and the database. They run with 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
@@ -23,7 +23,8 @@ W005 = "gongjiang.W005"
 
 
 def _validator_names() -> set[str]:
-    return {entry["NAME"] for entry in settings.AUTH_PASSWORD_VALIDATORS}
+    validators = cast(list[dict[str, Any]], settings.AUTH_PASSWORD_VALIDATORS)
+    return {entry["NAME"] for entry in validators}
 
 
 @register(Tags.security, deploy=True)
