@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongjiang.core import audit
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
@@ -14,14 +15,14 @@ from gongjiang.orgs import roles
 from gongjiang.orgs.models import Membership, Organization
 from gongjiang.orgs.scope import organization_queryset, scope_for
 
-ERR_CREDIT_CODE_TAKEN = "统一社会信用代码 {code} 已被单位“{name}”使用。"
-ERR_CREDIT_CODE_REQUIRED = "境内单位须填写统一社会信用代码（政府部门、联盟可不填）。"
-ERR_FOREIGN_NEEDS_COUNTRY = "境外合作机构须填写所在国家/地区（不能是 CN）。"
-ERR_PARENT_CYCLE = "上级单位不能是本单位或其下级单位。"
-ERR_SEPARATED_ROLES = "系统管理员、安全管理员、审计管理员须由不同账号担任（三权分立），该用户已有角色：{role}。"
-ERR_ROLE_NEEDS_ORG = "角色“{role}”须指定所属单位。"
-ERR_REGION_ROLE_NEEDS_GOVERNMENT = "人社管理员角色须指定一个设有所在地区的政府部门。"
-ERR_PARENT_OUT_OF_SCOPE = "上级单位不在您的管理范围内。"
+ERR_CREDIT_CODE_TAKEN = gettext_noop("统一社会信用代码 {code} 已被单位“{name}”使用。")
+ERR_CREDIT_CODE_REQUIRED = gettext_noop("境内单位须填写统一社会信用代码（政府部门、联盟可不填）。")
+ERR_FOREIGN_NEEDS_COUNTRY = gettext_noop("境外合作机构须填写所在国家/地区（不能是 CN）。")
+ERR_PARENT_CYCLE = gettext_noop("上级单位不能是本单位或其下级单位。")
+ERR_SEPARATED_ROLES = gettext_noop("系统管理员、安全管理员、审计管理员须由不同账号担任（三权分立），该用户已有角色：{role}。")
+ERR_ROLE_NEEDS_ORG = gettext_noop("角色“{role}”须指定所属单位。")
+ERR_REGION_ROLE_NEEDS_GOVERNMENT = gettext_noop("人社管理员角色须指定一个设有所在地区的政府部门。")
+ERR_PARENT_OUT_OF_SCOPE = gettext_noop("上级单位不在您的管理范围内。")
 
 # Kinds that may lack a credit code (bureaus may use their own; alliances often have none).
 _CREDIT_CODE_OPTIONAL = {Organization.Kind.GOVERNMENT, Organization.Kind.ALLIANCE, Organization.Kind.FOREIGN_PARTNER}

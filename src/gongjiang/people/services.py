@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongjiang.catalog.levels import SkillLevel, level_from_national_grade
 from gongjiang.catalog.models import Occupation, Region
@@ -36,25 +37,25 @@ ID_HASH_PURPOSE = "people.person.id_number"
 ID_CIPHER_AAD = b"people.person.id_number"
 MOBILE_CIPHER_AAD = b"people.person.mobile"
 
-ERR_NAME_REQUIRED = "请填写姓名。"
-ERR_NAME_CHARS = "姓名只能包含汉字、字母、间隔号“·”和空格，长度 2–60。"
-ERR_SEX_MISMATCH = "性别与身份证号码不符：号码第 17 位表示{derived}。"
-ERR_BIRTH_MISMATCH = "出生日期与身份证号码不符：号码中的出生日期是 {derived}。"
-ERR_SEX_REQUIRED = "非居民身份证须填写性别。"
-ERR_BIRTH_REQUIRED = "非居民身份证须填写出生日期。"
-ERR_BIRTH_RANGE = "出生日期应在 1900 年之后且不晚于今天。"
-ERR_DUPLICATE = "该证件号码已登记在库（{who}），同一证件号码只能登记一人。"
-ERR_MOBILE = "手机号码应为 11 位数字，以 1 开头。"
-ERR_OUT_OF_SCOPE_EMPLOYER = "所选工作单位不在您的管理范围内。"
-ERR_NEW_PERSON_OUT_OF_SCOPE = "新登记人员须在您管理的地区居住或在您管理的单位工作。"
-ERR_CERT_NUMBER = "证书编号格式不正确：应为 22 位全国统一编码、16 位旧职业资格证书编码，或 4–40 位字母数字。"
-ERR_CERT_TAKEN = "证书编号 {number} 已登记。"
-ERR_CERT_LEVEL_MISMATCH = "证书编号中的等级代码（第 {pos} 位为 {digit}）与所填等级“{level}”不符。"
-ERR_LEVEL_NOT_IN_OCCUPATION = "职业“{occupation}”未设置“{level}”等级。"
-ERR_EMPLOYMENT_DATES = "结束日期不能早于起始日期。"
-ERR_DATE_FUTURE = "日期不能晚于今天。"
-ERR_REVOKE_REASON = "撤销证书须填写原因。"
-ERR_HONOR_YEAR = "荣誉年度应在 1950 年至今年之间。"
+ERR_NAME_REQUIRED = gettext_noop("请填写姓名。")
+ERR_NAME_CHARS = gettext_noop("姓名只能包含汉字、字母、间隔号“·”和空格，长度 2–60。")
+ERR_SEX_MISMATCH = gettext_noop("性别与身份证号码不符：号码第 17 位表示{derived}。")
+ERR_BIRTH_MISMATCH = gettext_noop("出生日期与身份证号码不符：号码中的出生日期是 {derived}。")
+ERR_SEX_REQUIRED = gettext_noop("非居民身份证须填写性别。")
+ERR_BIRTH_REQUIRED = gettext_noop("非居民身份证须填写出生日期。")
+ERR_BIRTH_RANGE = gettext_noop("出生日期应在 1900 年之后且不晚于今天。")
+ERR_DUPLICATE = gettext_noop("该证件号码已登记在库（{who}），同一证件号码只能登记一人。")
+ERR_MOBILE = gettext_noop("手机号码应为 11 位数字，以 1 开头。")
+ERR_OUT_OF_SCOPE_EMPLOYER = gettext_noop("所选工作单位不在您的管理范围内。")
+ERR_NEW_PERSON_OUT_OF_SCOPE = gettext_noop("新登记人员须在您管理的地区居住或在您管理的单位工作。")
+ERR_CERT_NUMBER = gettext_noop("证书编号格式不正确：应为 22 位全国统一编码、16 位旧职业资格证书编码，或 4–40 位字母数字。")
+ERR_CERT_TAKEN = gettext_noop("证书编号 {number} 已登记。")
+ERR_CERT_LEVEL_MISMATCH = gettext_noop("证书编号中的等级代码（第 {pos} 位为 {digit}）与所填等级“{level}”不符。")
+ERR_LEVEL_NOT_IN_OCCUPATION = gettext_noop("职业“{occupation}”未设置“{level}”等级。")
+ERR_EMPLOYMENT_DATES = gettext_noop("结束日期不能早于起始日期。")
+ERR_DATE_FUTURE = gettext_noop("日期不能晚于今天。")
+ERR_REVOKE_REASON = gettext_noop("撤销证书须填写原因。")
+ERR_HONOR_YEAR = gettext_noop("荣誉年度应在 1950 年至今年之间。")
 
 EDITABLE_FIELDS = ("name", "sex", "birth_date", "education", "residence_region", "notes")
 
