@@ -69,6 +69,10 @@ class ImportJob(BaseModel):
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
     rolled_back_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     rolled_back_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("撤销人"), null=True, blank=True, on_delete=models.SET_NULL,

@@ -246,11 +246,12 @@ def _can_manage(actor: Any, job: ImportJob) -> bool:
     return scope_for(actor).has_role(Membership.Role.PLATFORM_ADMIN)
 
 
-def import_job_commit(
-    *, job: ImportJob, actor: Any = None, partial: bool | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
-) -> ImportJob:
-    """Pass 2: write the validated rows in one transaction (all of them, or the valid ones)."""
+def import_job_queue_commit(*, job: ImportJob, actor: Any, partial: bool | None = None) -> ImportJob:
+    """The user confirmed a validated job: check it may be written and mark it queued.
+
+    The writing itself (:func:`import_job_commit`) runs as a background job; this refuses at
+    once, with a message, anything that job would refuse.
+    """
     if actor is not None and not _can_manage(actor, job):
         raise PermissionDeniedError()
     if job.status != ImportJob.Status.VALIDATED or job.dry_run:
@@ -261,13 +262,28 @@ def import_job_commit(
         raise ApplicationError(_(ERR_HAS_ERRORS).format(count=job.rows_failed))
     if not job.rows_ok:
         raise ApplicationError(_(ERR_NOTHING_TO_IMPORT))
+    if not _spool_path(job).exists():
+        raise ApplicationError(_(ERR_FILES_GONE))
+    job.status = ImportJob.Status.COMMITTING
+    job.phase, job.progress_done, job.progress_total = "queued", 0, job.rows_ok
+    job.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
+    _save(job, "status", "mode", "phase", "progress_done", "progress_total", "confirmed_by")
+    return job
+
+
+def import_job_commit(
+    *, job: ImportJob, actor: Any = None, partial: bool | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> ImportJob:
+    """Pass 2: write the validated rows in one transaction (all of them, or the valid ones)."""
+    if job.status != ImportJob.Status.COMMITTING:
+        job = import_job_queue_commit(job=job, actor=actor, partial=partial)
+    actor = actor if actor is not None else job.confirmed_by
     spool = _spool_path(job)
     if not spool.exists():
-        raise ApplicationError(_(ERR_FILES_GONE))
+        return _fail(job, "files_gone", _(ERR_FILES_GONE))
     entity = get_entity(job.entity)
-    job.status = ImportJob.Status.COMMITTING
-    _save(job, "status", "mode")
-    ctx = _context_for(job, actor)
+    ctx = _context_for(job)
     writer = progress or (lambda phase, done, total: None)
     try:
         with context.acting_as(ctx.actor), transaction.atomic():
@@ -282,11 +298,10 @@ def import_job_commit(
             job.phase = "done"
             job.save()
             audit.record(
-                "imports.job.committed", obj=job,
+                "imports.job.committed", obj=job, actor=actor,
                 changes={"entity": job.entity, "file": job.original_filename, "sha256": job.file_sha256,
                          "mode": job.mode, "rows_total": job.rows_total, "rows_failed": job.rows_failed,
                          "created": job.rows_created, "updated": job.rows_updated, "unchanged": job.rows_unchanged},
-                actor=ctx.actor,
             )
     except Exception:
         logger.exception("import job %s failed while writing", job.pk)

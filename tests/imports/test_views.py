@@ -1,0 +1,141 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from gongjiang.imports.entities.base import all_entities
+from gongjiang.imports.models import ImportJob
+from gongjiang.people.models import Person
+from tests import factories
+from tests.imports.conftest import write_xlsx
+
+
+@pytest.fixture
+def roster(workdir, city):
+    good, bad = factories.make_id_number(), factories.make_id_number()
+    bad = bad[:-1] + ("0" if bad[-1] != "0" else "1")
+    path = write_xlsx(workdir / "花名册.xlsx", [
+        ["越城机械有限公司 2024 年新员工"],
+        ["姓名", "身份证号码", "工作单位", "岗位"],
+        ["新员工甲", good, "越城机械有限公司", "车工"],
+        ["新员工乙", bad, "越城机械有限公司", "钳工"],
+        ["外单位丙", factories.make_id_number(), "柯桥纺织有限公司", "织工"],
+    ], merges=["A1:D1"], text_columns=(1,))
+    return path
+
+
+def upload(client, path, mode="atomic"):
+    data = SimpleUploadedFile(path.name, path.read_bytes())
+    return client.post(reverse("imports:upload", args=["people"]), {"file": data, "mode": mode})
+
+
+def test_upload_preview_confirm_and_undo(client, personas, roster):
+    # given
+    client.force_login(personas.olga)
+    # when: upload (the check runs as a background job; immediate in tests)
+    response = upload(client, roster)
+    # then: the preview lists each problem at its row and column, nothing written yet
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse("imports:job", args=[job.public_id])
+    page = client.get(response.url)
+    job.refresh_from_db()
+    assert page.status_code == 200 and job.status == ImportJob.Status.VALIDATED
+    html = page.content.decode()
+    assert "id_checksum" in html and "out_of_scope" in html and 'id="confirm-partial"' in html
+    assert {(e.row, e.code) for e in job.row_errors.all()} == {(4, "id_checksum"), (5, "out_of_scope")}
+    assert not Person.objects.filter(name__startswith="新员工").exists()
+    report = client.get(reverse("imports:job_report_xlsx", args=[job.public_id]))
+    sheet = load_workbook(io.BytesIO(b"".join(report.streaming_content))).active
+    assert sheet["E2"].value == "错误说明" and "校验位" in sheet["E4"].value
+    # when: confirm the valid rows
+    response = client.post(reverse("imports:job_commit", args=[job.public_id]), {"partial": "1"})
+    # then
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.COMMITTED and job.rows_created == 1
+    assert Person.objects.get(name="新员工甲").current_employer.name == "越城机械有限公司"
+    assert "新增 1" in client.get(reverse("imports:job", args=[job.public_id])).content.decode()
+    # when: undo
+    client.post(reverse("imports:job_rollback", args=[job.public_id]))
+    # then
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.ROLLED_BACK and not Person.objects.filter(name="新员工甲").exists()
+
+
+def test_atomic_confirm_refused_while_rows_have_errors(client, personas, roster):
+    client.force_login(personas.olga)
+    upload(client, roster)
+    job = ImportJob.objects.get()
+    response = client.post(reverse("imports:job_commit", args=[job.public_id]), follow=True)
+    from gongjiang.imports.services import ERR_HAS_ERRORS
+
+    assert ERR_HAS_ERRORS.format(count=2) in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.VALIDATED and not Person.objects.filter(name="新员工甲").exists()
+
+
+def test_status_partial_polls_while_the_job_runs(client, personas, roster):
+    client.force_login(personas.olga)
+    job = ImportJob.objects.create(entity="people", original_filename="x.xlsx", created_by=personas.olga,
+                                   status=ImportJob.Status.VALIDATING, progress_done=300, progress_total=1000)
+    response = client.get(reverse("imports:job_status", args=[job.public_id]), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert 'hx-trigger="every 1s"' in html and 'value="300"' in html and 'max="1000"' in html
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_another_users_job_is_not_found(client, personas, roster):
+    client.force_login(personas.olga)
+    upload(client, roster)
+    job = ImportJob.objects.get()
+    client.force_login(personas.kira)
+    for name in ("imports:job", "imports:job_status", "imports:job_report_json"):
+        assert client.get(reverse(name, args=[job.public_id])).status_code == 404
+    assert client.post(reverse("imports:job_commit", args=[job.public_id]), {"partial": "1"}).status_code == 404
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.VALIDATED
+
+
+def test_read_only_staff_cannot_open_the_upload_page(client, personas):
+    client.force_login(personas.stan)
+    assert client.get(reverse("imports:upload", args=["people"])).status_code == 403
+    assert not ImportJob.objects.exists()
+
+
+def test_unusable_upload_is_refused_on_the_form(client, personas, workdir):
+    client.force_login(personas.olga)
+    data = SimpleUploadedFile("roster.xlsm", b"PK\x03\x04whatever")
+    response = client.post(reverse("imports:upload", args=["people"]), {"file": data, "mode": "atomic"})
+    assert response.status_code == 200 and "不接受含宏的文件" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.parametrize("entity", [e.name for e in all_entities()])
+def test_every_entity_has_a_template_with_rules(client, personas, entity):
+    client.force_login(personas.olga)
+    response = client.get(reverse("imports:template", args=[entity]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert response.status_code == 200 and len(workbook.sheetnames) == 2
+    headers = [c.value for c in workbook.worksheets[0][1]]
+    assert all(headers) and any(h.endswith("*") for h in headers)
+    rules = [row[0].value for row in workbook.worksheets[1].iter_rows(min_row=4) if row[0].value]
+    assert [h.rstrip("*") for h in headers] == rules[: len(headers)]
+
+
+def test_index_lists_entities_and_the_nav_shows_the_entry(client, personas):
+    client.force_login(personas.olga)
+    html = client.get(reverse("imports:index")).content.decode()
+    assert reverse("imports:upload", args=["people"]) in html and "批量导入导出" in html
+    client.force_login(personas.stan)
+    html = client.get(reverse("imports:index")).content.decode()
+    assert reverse("imports:upload", args=["people"]) not in html
+
+
+def test_export_view_streams_a_masked_workbook(client, personas, city):
+    person = factories.person("钱工", employer=city.yuecheng_machinery)
+    client.force_login(personas.olga)
+    response = client.get(reverse("imports:export", args=["people"]))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert [person.name, "居民身份证", person.id_number_masked] in [row[:3] for row in values]
