@@ -40,6 +40,7 @@ urlpatterns = [
     path("evaluation/", include("gongjiang.evaluation.urls")),
     path("training/", include("gongjiang.training.urls")),
     path("international/", include("gongjiang.international.urls")),
+    path("imports/", include("gongjiang.imports.urls")),
     path("", include("gongjiang.credentials.urls")),
     path("", include("gongjiang.accounts.urls")),
     path("", include("gongjiang.web.urls")),
