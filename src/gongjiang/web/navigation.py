@@ -12,6 +12,7 @@ NAV_ITEMS: list[tuple[str, object, frozenset[str] | None]] = [
     ("evaluation:index", _("等级认定"), None),
     ("training:program_list", _("培训与学徒"), frozenset({"platform_admin", "city_admin", "district_admin", "org_admin", "org_staff", "worker"})),
     ("international:partner_list", _("国际合作"), frozenset({"platform_admin", "city_admin", "district_admin", "org_admin", "org_staff"})),
+    ("imports:index", _("批量导入导出"), frozenset({"platform_admin", "city_admin", "district_admin", "org_admin"})),
     ("accounts:account_list", _("账号管理"), frozenset({"security_admin"})),
     ("accounts:audit_list", _("审计日志"), frozenset({"audit_admin"})),
 ]
