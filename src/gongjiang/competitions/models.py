@@ -550,7 +550,8 @@ class Appeal(BaseModel):
     entry = models.ForeignKey(Entry, verbose_name=_("参赛"), on_delete=models.CASCADE, related_name="appeals")
     reason = models.TextField(_("申诉理由"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("申诉人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("申诉人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
     )
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
     outcome = models.TextField(_("处理结果"), blank=True)
