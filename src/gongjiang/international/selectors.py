@@ -249,9 +249,11 @@ def international_counts(*, user: Any, until: dt.date | None = None) -> Internat
     "Partners with joint training" are active partners that are a party to a joint-training
     agreement in force or a partner of a joint project not cancelled (联合培养关系).
     """
+    from gongjiang.training.selectors import for_aggregation
+
     today = until or timezone.localdate()
-    partners = partner_queryset(user).filter(is_active=True)
-    agreements = agreement_queryset(user).exclude(status__in=[rules.DRAFT, rules.TERMINATED])
+    partners = for_aggregation(partner_queryset(user)).filter(is_active=True)
+    agreements = for_aggregation(agreement_queryset(user)).exclude(status__in=[rules.DRAFT, rules.TERMINATED])
     in_force = agreements.filter(status=rules.IN_FORCE)
     projects = joint_project_queryset(user).exclude(status=JointProject.Status.CANCELLED)
     joint_partner_orgs = set(
@@ -260,7 +262,7 @@ def international_counts(*, user: Any, until: dt.date | None = None) -> Internat
     ) | set(JointProject.partners.through.objects.filter(jointproject__in=projects)
             .values_list("organization_id", flat=True))
     members = AllianceMember.objects.filter(alliance__in=alliance_queryset(user), left_on__isnull=True)
-    recognitions = recognition_queryset(user).filter(decision__in=[rules.RECOGNISED, rules.MAPPED])
+    recognitions = for_aggregation(recognition_queryset(user)).filter(decision__in=[rules.RECOGNISED, rules.MAPPED])
     if until:
         agreements = agreements.filter(signed_date__lte=until)
         projects = projects.filter(start_date__lte=until)

@@ -1,25 +1,24 @@
 """Row locks, taken in a deterministic order (STYLE.md §17). No-ops on SQLite, which serialises
-writers with ``BEGIN IMMEDIATE`` anyway."""
+writers with ``BEGIN IMMEDIATE`` anyway.
+
+Each helper locks the row and then refreshes the caller's own instance from it, so the caller
+keeps working on (and returning) the object it was given, with current values.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from gongjiang.people.models import Person
-from gongjiang.training.models import Apprenticeship, TrainingProgram
-
-
-def program_for_update(program: TrainingProgram) -> TrainingProgram:
-    return TrainingProgram.objects.select_for_update(no_key=True).order_by("pk").get(pk=program.pk)
+T = TypeVar("T")
 
 
-def person_for_update(person: Person) -> Person:
-    return Person.objects.select_for_update(no_key=True).order_by("pk").get(pk=person.pk)
+def lock(obj: T) -> T:
+    model: Any = type(obj)
+    model.objects.select_for_update(no_key=True).filter(pk=obj.pk).order_by("pk").values_list("pk", flat=True).get()
+    obj.refresh_from_db()  # type: ignore[attr-defined]
+    return obj
 
 
-def apprenticeship_for_update(apprenticeship: Apprenticeship) -> Apprenticeship:
-    return Apprenticeship.objects.select_for_update(no_key=True).order_by("pk").get(pk=apprenticeship.pk)
-
-
-def lock(obj: Any) -> Any:
-    return type(obj).objects.select_for_update(no_key=True).order_by("pk").get(pk=obj.pk)
+program_for_update = lock
+person_for_update = lock
+apprenticeship_for_update = lock

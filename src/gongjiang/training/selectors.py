@@ -36,6 +36,16 @@ from gongjiang.training.models import (
 )
 
 PROGRAM_REGION_FIELDS = ("region__code",)
+
+
+def for_aggregation(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The same rows as a scoped queryset, fit for ``values().annotate()``.
+
+    Scoped querysets are DISTINCT (a row can match the scope through several joins), and
+    DISTINCT puts the model's ordering columns into the GROUP BY, which splits every group; the
+    rows are therefore selected by primary key instead.
+    """
+    return queryset.model.objects.filter(pk__in=queryset.order_by().values("pk")).order_by()
 PROGRAM_ORG_FIELDS = ("organizer", "provider")
 
 
@@ -200,7 +210,7 @@ def training_history_for_person(*, user: Any, person: Any) -> TrainingHistory:
         apprenticeship_queryset(user).filter(apprentice=person)
         .select_related("employer", "school", "enterprise_mentor", "school_mentor", "occupation")
     )
-    points = points_queryset(user).filter(person=person).aggregate(total=Sum("points"))["total"] or 0
+    points = for_aggregation(points_queryset(user)).filter(person=person).aggregate(total=Sum("points"))["total"] or 0
     hours = sum((e.hours_attended for e in enrollments), Decimal("0"))
     return TrainingHistory(
         enrollments=enrollments,
@@ -233,7 +243,7 @@ def points_statement(*, user: Any, person: Any, year: int | None = None) -> tupl
 
 def points_ranking(*, user: Any, organization: Any = None, year: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
     """People ranked by points earned (inside one organisation and below when given)."""
-    queryset = points_queryset(user)
+    queryset = for_aggregation(points_queryset(user))
     if organization is not None:
         queryset = queryset.filter(organization__path__startswith=organization.path)
     if year:
@@ -437,7 +447,7 @@ def training_counts(*, user: Any, year: int | None = None, until: dt.date | None
     from gongjiang.people.models import Certificate
     from gongjiang.people.selectors import certificate_queryset
 
-    enrollments = enrollment_queryset(user).exclude(status=Enrollment.Status.DROPPED)
+    enrollments = for_aggregation(enrollment_queryset(user)).exclude(status=Enrollment.Status.DROPPED)
     programs = program_queryset(user).exclude(status__in=[TrainingProgram.Status.DRAFT,
                                                          TrainingProgram.Status.CANCELLED])
     if year:
@@ -449,7 +459,7 @@ def training_counts(*, user: Any, year: int | None = None, until: dt.date | None
     by_kind = {row["program__kind"]: row for row in enrollments.values("program__kind").annotate(
         times=Count("id"), people=Count("person", distinct=True))}
     abroad = enrollments.filter(program__kind=TrainingProgram.Kind.OVERSEAS_STUDY)
-    apprenticeships = apprenticeship_queryset(user)
+    apprenticeships = for_aggregation(apprenticeship_queryset(user))
     if year:
         apprenticeships = apprenticeships.filter(start_date__year=year)
     by_kind_status: dict[tuple[str, str], int] = {}
@@ -458,9 +468,9 @@ def training_counts(*, user: Any, year: int | None = None, until: dt.date | None
         by_kind_status[(row["kind"], row["status"])] = row["n"]
         if row["status"] != Apprenticeship.Status.STOPPED:
             by_apprentice_kind[row["kind"]] = by_apprentice_kind.get(row["kind"], 0) + row["n"]
-    certificates = certificate_queryset(user).filter(kind=Certificate.Kind.INTERNATIONAL,
+    certificates = for_aggregation(certificate_queryset(user)).filter(kind=Certificate.Kind.INTERNATIONAL,
                                                      status=Certificate.Status.VALID)
-    paid = claim_queryset(user).filter(status=SubsidyClaim.Status.PAID)
+    paid = for_aggregation(claim_queryset(user)).filter(status=SubsidyClaim.Status.PAID)
     if year:
         paid = paid.filter(claim_year=year)
     return TrainingCounts(

@@ -297,11 +297,13 @@ def session_delete(*, actor: Any, session: TrainingSession) -> None:
 
 
 # --- nominations and selection ------------------------------------------------------------------
-def _check_open(program: TrainingProgram) -> None:
+def _check_open(program: TrainingProgram, *, actor: Any) -> None:
+    """Nominations need a published programme; people (not system jobs recording history, such
+    as imports of past programmes) must also meet the deadline."""
     if program.status != TrainingProgram.Status.OPEN:
         raise ApplicationError(_(ERR_NOT_OPEN).format(name=program.name, status=program.get_status_display()),
                                field="program")
-    if program.nomination_deadline and timezone.localdate() > program.nomination_deadline:
+    if actor is not None and program.nomination_deadline and timezone.localdate() > program.nomination_deadline:
         raise ApplicationError(_(ERR_DEADLINE_PASSED).format(deadline=program.nomination_deadline.isoformat()),
                                field="program")
 
@@ -324,7 +326,7 @@ def nomination_create(*, actor: Any, program: TrainingProgram, person: Person, r
     The employer must be able to change the person's record (the person works there); the
     organiser must manage the programme.
     """
-    _check_open(program)
+    _check_open(program, actor=actor)
     channel = Nomination.Channel.EMPLOYER
     if actor is not None:
         may_nominate = person_queryset(actor, write=True).filter(pk=person.pk).exists()
@@ -355,7 +357,7 @@ def nomination_apply(*, actor: Any, program: TrainingProgram, reason: str = "") 
     person = getattr(actor, "person", None) if actor is not None else None
     if person is None:
         raise ApplicationError(_(ERR_NO_PERSON))
-    _check_open(program)
+    _check_open(program, actor=actor)
     if Nomination.objects.filter(program=program, person=person).exists():
         raise ApplicationError(_(ERR_ALREADY_NOMINATED).format(name=person.name), field="program")
     nomination = _save_nomination(Nomination(
