@@ -79,11 +79,12 @@ def batch_queryset(user: Any, *, write: bool = False) -> QuerySet[EvaluationBatc
     if not write:
         # Evaluators see the batches they are assigned to; workers see batches they applied to.
         scope = data_scope.scope_for(user)
-        if not scope.everything:
-            extra = EvaluationBatch.objects.filter(
-                Q(assignments__evaluator__person__user=user) | Q(applications__person__user=user)
-            ) if getattr(user, "is_authenticated", False) else EvaluationBatch.objects.none()
-            queryset = (queryset | extra).distinct()
+        if not scope.everything and getattr(user, "is_authenticated", False):
+            queryset = EvaluationBatch.objects.filter(
+                Q(pk__in=queryset.values("pk"))
+                | Q(assignments__evaluator__person__user=user)
+                | Q(applications__person__user=user)
+            ).distinct()
     return queryset
 
 
