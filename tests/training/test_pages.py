@@ -163,3 +163,17 @@ def test_indicators_page_shows_counts(city, personas, login):
     assert page.status_code == 200
     assert page.context["counts"].people_sent_abroad == 1
     assert 'data-indicator="people_sent_abroad">1' in page.content.decode()
+
+
+def test_person_history_page_and_profile_fragment(city, personas, login):
+    tour = builders.program(city)
+    nomination = services.nomination_create(actor=personas.olga, program=tour, person=personas.wang.person)
+    enrollment = services.selection_decide(actor=personas.city, program=tour, selected=[nomination]).enrollments[0]
+    services.enrollment_complete(actor=personas.city, enrollment=enrollment, on=dt.date(2024, 10, 24))
+    pk = personas.wang.person.pk
+    page = login(personas.olga).get(f"/training/people/{pk}/")
+    assert page.status_code == 200 and tour.name in page.content.decode()
+    fragment = login(personas.olga).get(f"/training/people/{pk}/", HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200 and "<html" not in fragment.content.decode()
+    assert 'id="training"' in fragment.content.decode()
+    assert login(personas.kira).get(f"/training/people/{pk}/").status_code == 404

@@ -23,6 +23,7 @@ urlpatterns = [
     path("enrollments/<int:pk>/complete/", views.complete_view, name="complete"),
     path("enrollments/<int:pk>/drop/", views.drop_view, name="drop"),
     path("mine/", views.my_training_view, name="mine"),
+    path("people/<int:pk>/", views.person_history_view, name="person_history"),
     path("points/", views.points_view, name="points"),
     path("points/ranking/", views.points_ranking_view, name="points_ranking"),
     path("points/adjust/", views.points_adjust_view, name="points_adjust"),

@@ -411,6 +411,18 @@ def my_training_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def person_history_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person's training history. As an HTMX request it is the fragment the registry profile
+    page can load into itself (``hx-get`` with ``hx-trigger="load"``); otherwise a whole page."""
+    person = people_selectors.person_get_for_user(user=request.user, pk=pk)
+    history = selectors.training_history_for_person(user=request.user, person=person)
+    context = {"person": person, "history": history}
+    if getattr(request, "htmx", False):
+        return render(request, "training/_profile_section.html", context)
+    return render(request, "training/person_history.html", context)
+
+
+@login_required
 def points_view(request: HttpRequest) -> HttpResponse:
     person_id = request.GET.get("person")
     if person_id:
