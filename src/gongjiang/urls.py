@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("gongjiang.people.api")),
     path("", include("gongjiang.competitions.api.urls")),
     path("", include("gongjiang.credentials.api")),
+    path("", include("gongjiang.evaluation.api")),
     path("", include("gongjiang.training.api")),
     path("", include("gongjiang.international.api")),
 ]
