@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 
@@ -76,3 +77,13 @@ def test_a_failed_issuance_returns_its_serial(city):
         issuance.assign_number(body, year=2025, grade=5)
         raise Boom
     assert issuance.assign_number(body, year=2025, grade=5).endswith("255000001")
+
+
+@pytest.mark.django_db
+def test_numbering_continues_after_imported_history(city):
+    from tests import factories
+
+    body = filed_body(city.yuecheng_machinery)
+    holder = factories.person("历史持证人", employer=city.yuecheng_machinery, region_obj=city.yuecheng)
+    factories.certificate(holder, level=3, number="Y000033000001253000041", issue_date=dt.date(2025, 1, 5))
+    assert issuance.assign_number(body, year=2025, grade=3).endswith("253000042")

@@ -62,10 +62,22 @@ def _counter(body: EvaluationBody, year: int, grade: int) -> SerialCounter:
     """The (body, year, grade) counter row, locked FOR UPDATE until the transaction ends."""
     try:
         with transaction.atomic():
-            SerialCounter.objects.get_or_create(body=body, year=year, grade=grade)
+            if not SerialCounter.objects.filter(body=body, year=year, grade=grade).exists():
+                SerialCounter.objects.create(
+                    body=body, year=year, grade=grade, last_serial=_highest_recorded_serial(body, year, grade)
+                )
     except IntegrityError:
         pass  # another transaction created it at the same moment; the locked read below waits for it
     return SerialCounter.objects.select_for_update().get(body=body, year=year, grade=grade)
+
+
+def _highest_recorded_serial(body: EvaluationBody, year: int, grade: int) -> int:
+    """The highest serial among certificates already recorded under this body's prefix, year and
+    level (e.g. its history, imported before it issued through the platform): numbering goes on
+    after them instead of colliding."""
+    prefix = f"{body.number_prefix}{year % 100:02d}{grade}"
+    numbers = Certificate.objects.filter(number__startswith=prefix).values_list("number", flat=True)
+    return max((int(n[-6:]) for n in numbers if len(n) == 22 and n[-6:].isdigit()), default=0)
 
 
 def assign_number(body: EvaluationBody, *, year: int, grade: int) -> str:
