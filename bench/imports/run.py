@@ -1,0 +1,122 @@
+"""Import benchmark: Gongjiang's pipeline against django-import-export, on SQLite and PostgreSQL.
+
+    .venv/bin/pip install -e '.[bench]'          # django-import-export, the peer baseline
+    .venv/bin/python bench/imports/run.py         # 100,000 rows, SQLite and PostgreSQL
+    .venv/bin/python bench/imports/run.py --million   # also 1,000,000 rows (import and export)
+    .venv/bin/python bench/imports/run.py --postgres ''   # SQLite only
+
+Each measurement runs in a fresh process (bench/imports/measure.py) so its peak memory (max
+RSS) is its own. Figures: wall-clock rows/s (end to end: read, normalise, validate, encrypt,
+write, commit), CPU rows/s (what the process itself used — on a shared machine the wall
+clock includes waiting for the CPU), and peak RSS. Not part of `make test`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+PYTHON = sys.executable
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/gongjiang_bench_imports"
+
+
+def sh(args: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"failed: {' '.join(args)}")
+    return done.stdout
+
+
+def prepare_database(url: str, data_dir: Path) -> dict[str, str]:
+    env = {**os.environ, "DATABASE_URL": url, "GONGJIANG_DATA_DIR": str(data_dir), "GONGJIANG_ENV": "development",
+           "TASK_BACKEND": "immediate", "DJANGO_SETTINGS_MODULE": "gongjiang.settings",
+           "IMPORT_SCRATCH_DIR": str(data_dir / "scratch")}
+    if url.startswith("postgres"):
+        import psycopg
+
+        base, name = url.rsplit("/", 1)
+        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if exists:
+                conn.execute(f'DROP DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    sh([PYTHON, "-m", "gongjiang.cli", "migrate", "--noinput", "-v0"], env)
+    return env
+
+
+def measure(engine: str, target: Path, env: dict[str, str]) -> dict[str, object]:
+    output = sh([PYTHON, str(HERE / "measure.py"), engine, str(target)], env)
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--million", action="store_true", help="also import and export 1,000,000 rows")
+    parser.add_argument("--postgres", default=DEFAULT_PG, help="PostgreSQL URL ('' to skip)")
+    parser.add_argument("--skip-baseline", action="store_true", help="skip django-import-export")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="gongjiang-bench-"))
+    files = {args.rows: work / f"people-{args.rows}.xlsx"}
+    if args.million:
+        files[1_000_000] = work / "people-1000000.xlsx"
+    for rows, path in files.items():
+        started = time.perf_counter()
+        sh([PYTHON, str(HERE / "generate.py"), str(rows), str(path)], dict(os.environ))
+        print(f"generated {path.name}: {path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s",
+              file=sys.stderr)
+
+    databases = [("sqlite", f"sqlite:///{work / 'bench.sqlite3'}")]
+    if args.postgres:
+        databases.append(("postgresql", args.postgres))
+    results: list[dict[str, object]] = []
+    for label, url in databases:
+        env = prepare_database(url, work / label)
+        for rows, path in files.items():
+            print(f"[{label}] gongjiang import {rows:,} rows …", file=sys.stderr)
+            results.append(measure("gongjiang", path, env))
+            print(f"[{label}] export {rows:,} rows …", file=sys.stderr)
+            results.append(measure("export", work / f"export-{label}-{rows}.xlsx", env))
+        if not args.skip_baseline:
+            print(f"[{label}] django-import-export {args.rows:,} rows …", file=sys.stderr)
+            results.append(measure("import-export", files[args.rows], env))
+
+    print()
+    print(f"machine: {os.cpu_count()} CPUs, load average at start of each run shown; Python {sys.version.split()[0]}")
+    header = f"{'what':<26}{'db':<12}{'rows':>10}{'seconds':>10}{'rows/s':>10}{'cpu rows/s':>12}{'peak RSS MB':>13}{'load':>6}"
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        what = {"gongjiang": "gongjiang import", "import-export": "django-import-export", "export": "gongjiang export"}[
+            str(r["engine"])]
+        rows, seconds, cpu = int(r["rows"]), float(r["seconds"]), float(r["cpu_seconds"])
+        print(f"{what:<26}{r['database']!s:<12}{rows:>10,}{seconds:>10.1f}{rows / seconds:>10,.0f}"
+              f"{rows / cpu:>12,.0f}{float(r['peak_rss_mb']):>13.0f}{float(r['load']):>6.1f}")
+    print()
+    for label, _url in databases:
+        ours = next((r for r in results if r["engine"] == "gongjiang" and r["database"] == label
+                     and r["rows"] == args.rows), None)
+        peer = next((r for r in results if r["engine"] == "import-export" and r["database"] == label), None)
+        if ours and peer:
+            wall = (int(ours["rows"]) / float(ours["seconds"])) / (int(peer["rows"]) / float(peer["seconds"]))
+            cpu = (int(ours["rows"]) / float(ours["cpu_seconds"])) / (int(peer["rows"]) / float(peer["cpu_seconds"]))
+            print(f"{label}: gongjiang / django-import-export = {wall:.1f}× (wall clock), {cpu:.1f}× (CPU)")
+    print("note: gongjiang also writes an employment row per person (current employer) and keeps an")
+    print("      undo record; the baseline writes the person row only (current_employer set directly).")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
