@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/apply/", views.apply_view, name="apply"),
     path("<int:pk>/select/", views.selection_view, name="select"),
     path("<int:pk>/enroll/", views.enroll_view, name="enroll"),
+    path("<int:pk>/complete-all/", views.complete_all_view, name="complete_all"),
     path("<int:pk>/nominations/export/", views.nomination_export_view, name="nomination_export"),
     path("<int:pk>/enrollments/export/", views.enrollment_export_view, name="enrollment_export"),
     path("sessions/<int:pk>/attendance/", views.attendance_view, name="attendance"),

@@ -380,6 +380,21 @@ def complete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def complete_all_view(request: HttpRequest, pk: int) -> HttpResponse:
+    program = selectors.program_get_for_user(user=request.user, pk=pk)
+    try:
+        result = program_services.program_complete_eligible(actor=request.user, program=program)
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    messages.success(request, _("已为 {n} 名学员办理结业。").format(n=len(result.completed)))
+    for enrollment, reasons in result.refused:
+        messages.warning(request, _("{name} 未结业：{reasons}").format(name=enrollment.person.name,
+                                                                    reasons="；".join(reasons)))
+    return redirect("training:program_detail", pk=program.pk)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def drop_view(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment = _enrollment_for_manager(request, pk)

@@ -679,6 +679,27 @@ def _issue_completion_credential(enrollment: Enrollment, *, actor: Any, on: dt.d
     )
 
 
+@dataclass
+class BulkCompletion:
+    completed: list[Enrollment]
+    refused: list[tuple[Enrollment, list[str]]]
+
+
+def program_complete_eligible(*, actor: Any, program: TrainingProgram, on: dt.date | None = None) -> BulkCompletion:
+    """Complete every participant still in training who meets the completion conditions; list
+    the others with their reasons. Each completion is its own transaction (one refusal does not
+    undo the others)."""
+    _require_manage(actor, program)
+    result = BulkCompletion([], [])
+    for enrollment in program.enrollments.filter(status=Enrollment.Status.ENROLLED).select_related("person"):
+        failed = [c.message for c in completion_preview(enrollment=enrollment) if not c.passed]
+        if failed:
+            result.refused.append((enrollment, failed))
+            continue
+        result.completed.append(enrollment_complete(actor=actor, enrollment=enrollment, on=on))
+    return result
+
+
 def completion_certificate_number(enrollment: Enrollment) -> str:
     """JY + programme year + programme id (5) + enrolment id (6): unique and stable."""
     return f"JY{enrollment.program.start_date:%Y}{enrollment.program_id:05d}{enrollment.pk:06d}"
