@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
 from gongjiang.core import rules as core_rules
 from gongjiang.people import services
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _restore_language():
+    # LocaleMiddleware leaves the last request's language active in this thread; later tests
+    # that render labels outside a request must see the default language again.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _switch_to_english(client) -> None:
