@@ -52,7 +52,7 @@ class CatalogAdminMixin(RoleAdminMixin):
 
 
 @admin.register(Region)
-class RegionAdmin(CatalogAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class RegionAdmin(CatalogAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "level", "parent", "is_active")
     list_filter = ("level", "is_active")
     search_fields = ("code", "name")
@@ -60,7 +60,7 @@ class RegionAdmin(CatalogAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg
     ordering = ("code",)
 
 
-class WorkTypeInline(admin.TabularInline):  # type: ignore[type-arg]
+class WorkTypeInline(admin.TabularInline):
     model = WorkType
     extra = 0
     fields = ("name", "code")
@@ -82,7 +82,7 @@ class WorkTypeInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Occupation)
-class OccupationAdmin(CatalogAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class OccupationAdmin(CatalogAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "levels", "is_verified", "edition", "is_active")
     list_filter = ("is_verified", "edition", "is_active")
     search_fields = ("code", "name", "work_types__name")
@@ -105,7 +105,7 @@ class OccupationAdmin(CatalogAdminMixin, admin.ModelAdmin):  # type: ignore[type
 
 
 @admin.register(Industry)
-class IndustryAdmin(CatalogAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class IndustryAdmin(CatalogAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "parent")
     search_fields = ("code", "name")
     ordering = ("code",)

@@ -29,12 +29,12 @@ from gongjiang.core.api_base import ApiPagination, InputSerializer, paginated_re
 TAG = "catalog"
 
 
-class RegionOutput(serializers.Serializer):  # type: ignore[type-arg]
+class RegionOutput(serializers.Serializer):
     code = serializers.CharField(label=_("行政区划代码"))
     name = serializers.CharField(label=_("名称"))
     level = serializers.IntegerField(label=_("层级（1 省级，2 地级，3 县级）"))
     level_label = serializers.CharField(source="get_level_display", label=_("层级名称"))
-    parent = serializers.CharField(source="parent_id", allow_null=True, label=_("上级代码"))
+    parent = serializers.CharField(source="parent_id", allow_null=True, label=_("上级代码"))  # type: ignore[assignment]
     is_active = serializers.BooleanField(label=_("有效"))
 
 
@@ -43,7 +43,7 @@ class RegionListApi(APIView):
 
     class FilterSerializer(InputSerializer):
         q = serializers.CharField(required=False, allow_blank=True, label=_("名称包含"))
-        parent = serializers.CharField(required=False, allow_blank=True, label=_("上级代码"))
+        parent = serializers.CharField(required=False, allow_blank=True, label=_("上级代码"))  # type: ignore[assignment]
         level = serializers.ChoiceField(choices=Region.Level.choices, required=False, label=_("层级"))
         code = serializers.RegexField(r"^\d{1,6}$", required=False, allow_blank=True, label=_("代码前缀"))
         active_only = serializers.BooleanField(required=False, default=False, label=_("只看有效"))
@@ -63,16 +63,16 @@ class RegionDetailApi(APIView):
         return Response(RegionOutput(selectors.region_get(code=code)).data)
 
 
-class WorkTypeOutput(serializers.Serializer):  # type: ignore[type-arg]
+class WorkTypeOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(label=_("工种名称"))
     code = serializers.CharField(label=_("工种编码"))
 
 
-class SkillLevelOutput(serializers.Serializer):  # type: ignore[type-arg]
+class SkillLevelOutput(serializers.Serializer):
     value = serializers.IntegerField(label=_("等级序号（0 学徒工 … 7 首席技师）"))
     name = serializers.CharField(label=_("代码名"))
-    label = serializers.CharField(label=_("名称"))
+    label = serializers.CharField(label=_("名称"))  # type: ignore[assignment]
     short_label = serializers.CharField(label=_("简称"))
     national_grade = serializers.IntegerField(allow_null=True, label=_("国家职业技能等级（5 五级 … 1 一级）"))
     is_high_skilled = serializers.BooleanField(label=_("属于高技能人才"))
@@ -92,14 +92,14 @@ def skill_level_data(level: int) -> dict[str, Any]:
     }
 
 
-class OccupationOutput(serializers.Serializer):  # type: ignore[type-arg]
+class OccupationOutput(serializers.Serializer):
     code = serializers.CharField(label=_("职业编码"))
     name = serializers.CharField(label=_("职业名称"))
     edition = serializers.CharField(label=_("大典版本"))
     is_verified = serializers.BooleanField(label=_("编码已核实"))
     is_active = serializers.BooleanField(label=_("有效"))
     standard_title = serializers.CharField(label=_("国家职业技能标准"))
-    source = serializers.CharField(label=_("来源"))
+    source = serializers.CharField(label=_("来源"))  # type: ignore[assignment]
     levels = serializers.SerializerMethodField(label=_("设置的等级"))
     work_types = WorkTypeOutput(many=True, label=_("工种"))
 
@@ -134,10 +134,10 @@ class OccupationDetailApi(APIView):
         return Response(OccupationOutput(selectors.occupation_get(code=code)).data)
 
 
-class IndustryOutput(serializers.Serializer):  # type: ignore[type-arg]
+class IndustryOutput(serializers.Serializer):
     code = serializers.CharField(label=_("行业代码"))
     name = serializers.CharField(label=_("名称"))
-    parent = serializers.CharField(source="parent_id", allow_null=True, label=_("上级代码"))
+    parent = serializers.CharField(source="parent_id", allow_null=True, label=_("上级代码"))  # type: ignore[assignment]
 
 
 class IndustryListApi(APIView):
@@ -145,7 +145,7 @@ class IndustryListApi(APIView):
 
     class FilterSerializer(InputSerializer):
         q = serializers.CharField(required=False, allow_blank=True, label=_("名称包含"))
-        parent = serializers.CharField(required=False, allow_blank=True, label=_("上级代码"))
+        parent = serializers.CharField(required=False, allow_blank=True, label=_("上级代码"))  # type: ignore[assignment]
         code = serializers.CharField(required=False, allow_blank=True, label=_("代码前缀"))
 
     @extend_schema(tags=[TAG], summary=_("国民经济行业分类"), parameters=[FilterSerializer],

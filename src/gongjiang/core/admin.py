@@ -6,7 +6,7 @@ from gongjiang.core.models import AuditEntry, User
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = (*DjangoUserAdmin.fieldsets, ("工匠", {"fields": ("display_name", "must_change_password", "password_changed_at")}))
+    fieldsets = (*(DjangoUserAdmin.fieldsets or ()), ("工匠", {"fields": ("display_name", "must_change_password", "password_changed_at")}))
     list_display = ("username", "display_name", "is_active", "is_staff", "last_login")
 
 
@@ -17,11 +17,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ("action", "actor_username", "object_id", "object_repr")
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -27,7 +27,7 @@ from gongjiang.core import audit
 from gongjiang.core.exceptions import ApplicationError
 
 
-class ServiceModelForm(forms.ModelForm):  # type: ignore[type-arg]
+class ServiceModelForm(forms.ModelForm):
     """A model form whose saving is a service call made during validation.
 
     Subclasses implement :meth:`call_service` and return the saved object. ModelForm's own
@@ -118,7 +118,7 @@ class ServiceAdminMixin(RoleAdminMixin):
         raise ApplicationError(_("此类数据不能在后台删除。"))
 
 
-class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+class ReadOnlyInline(admin.TabularInline):
     """History shown on the parent's page; changed through services (pages, API, imports)."""
 
     extra = 0

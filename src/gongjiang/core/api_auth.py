@@ -65,7 +65,7 @@ class ApiTokenApi(APIView):
         password = serializers.CharField(max_length=256, trim_whitespace=False, label=_("密码"),
                                          style={"input_type": "password"})
 
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    class OutputSerializer(serializers.Serializer):
         token = serializers.CharField(label=_("令牌"), help_text=_("在请求头中使用：Authorization: Token <令牌>"))
 
     @extend_schema(

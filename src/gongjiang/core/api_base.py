@@ -44,7 +44,7 @@ def paginated_response(
     return paginator.get_paginated_response(serializer.data)
 
 
-class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class InputSerializer(serializers.Serializer):
     """Base for request bodies and query strings: every message names its field in Chinese.
 
     DRF's own messages ("该字段是必填项。") do not say which field they are about; a person
@@ -75,7 +75,7 @@ class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         return labelled
 
 
-class ObjectReferenceField(serializers.Field):  # type: ignore[type-arg]
+class ObjectReferenceField(serializers.Field):
     """A reference to another object by id or code, resolved through a selector.
 
     ``lookup(request, value)`` returns the object or raises ``Http404`` (not found, or outside
@@ -127,22 +127,22 @@ class IdReferenceField(ObjectReferenceField):
 
 
 # Compact references to other objects in responses; shared so the schema has one component each.
-class RegionReference(serializers.Serializer):  # type: ignore[type-arg]
+class RegionReference(serializers.Serializer):
     code = serializers.CharField(label=_("行政区划代码"))
     name = serializers.CharField(label=_("名称"))
 
 
-class OrganizationReference(serializers.Serializer):  # type: ignore[type-arg]
+class OrganizationReference(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(label=_("名称"))
 
 
-class OccupationReference(serializers.Serializer):  # type: ignore[type-arg]
+class OccupationReference(serializers.Serializer):
     code = serializers.CharField(label=_("职业编码"))
     name = serializers.CharField(label=_("职业名称"))
 
 
-class IndustryReference(serializers.Serializer):  # type: ignore[type-arg]
+class IndustryReference(serializers.Serializer):
     code = serializers.CharField(label=_("行业代码"))
     name = serializers.CharField(label=_("名称"))
 

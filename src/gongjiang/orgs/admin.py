@@ -38,7 +38,7 @@ class OrganizationForm(ServiceModelForm):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ServiceAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class OrganizationAdmin(ServiceAdminMixin, admin.ModelAdmin):
     form = OrganizationForm
     list_display = ("name", "kind", "credit_code", "region", "parent", "is_active")
     list_filter = ("kind", "is_active")
@@ -86,7 +86,7 @@ class MembershipForm(ServiceModelForm):
         if "organization" in self.fields:
             # The account administrator sees no registry data but must name any organisation;
             # organisation names are not personal data.
-            self.fields["organization"].queryset = Organization.objects.filter(is_active=True).order_by("name")
+            self.fields["organization"].queryset = Organization.objects.filter(is_active=True).order_by("name")  # type: ignore[attr-defined]
 
     def call_service(self, data: dict[str, Any]) -> Membership:
         if self.instance.pk is None:
@@ -103,7 +103,7 @@ class MembershipForm(ServiceModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ServiceAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class MembershipAdmin(ServiceAdminMixin, admin.ModelAdmin):
     form = MembershipForm
     list_display = ("user", "role", "organization", "is_active", "updated_at")
     list_filter = ("role", "is_active")

@@ -6,6 +6,8 @@ answer 403 when written to.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -37,13 +39,13 @@ ERRORS = {
 }
 
 
-def _region(**kwargs: object) -> CodeReferenceField:
+def _region(**kwargs: Any) -> CodeReferenceField:
     return CodeReferenceField(
         lookup=lambda request, value: catalog_selectors.region_get(code=value), scoped=False, **kwargs
     )
 
 
-def _industry(**kwargs: object) -> CodeReferenceField:
+def _industry(**kwargs: Any) -> CodeReferenceField:
     return CodeReferenceField(
         lookup=lambda request, value: catalog_selectors.industry_get(code=value), scoped=False, **kwargs
     )
@@ -55,7 +57,7 @@ def _organization(**kwargs: object) -> IdReferenceField:
     )
 
 
-class OrganizationOutput(serializers.Serializer):  # type: ignore[type-arg]
+class OrganizationOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(label=_("名称"))
     short_name = serializers.CharField(label=_("简称"))
@@ -88,7 +90,7 @@ class OrganizationFieldsSerializer(BaseInput):
                                                  label=_("境外注册号"))
     region = _region(required=False, allow_null=True, label=_("所在地区代码"))
     industry = _industry(required=False, allow_null=True, label=_("行业代码"))
-    parent = _organization(required=False, allow_null=True, label=_("上级单位"))
+    parent = _organization(required=False, allow_null=True, label=_("上级单位"))  # type: ignore[assignment]
     contact_name = serializers.CharField(required=False, allow_blank=True, max_length=50, label=_("联系人"))
     contact_phone = serializers.CharField(required=False, allow_blank=True, max_length=30, label=_("联系电话"))
     address = serializers.CharField(required=False, allow_blank=True, max_length=200, label=_("地址"))
@@ -109,7 +111,7 @@ class OrganizationsApi(APIView):
         kind = serializers.ChoiceField(choices=Organization.Kind.choices, required=False, label=_("类型"))
         region = serializers.RegexField(r"^\d{2,6}$", required=False, allow_blank=True, label=_("地区代码"))
         industry = serializers.CharField(required=False, allow_blank=True, max_length=5, label=_("行业代码"))
-        parent = serializers.IntegerField(required=False, min_value=1, label=_("上级单位编号"))
+        parent = serializers.IntegerField(required=False, min_value=1, label=_("上级单位编号"))  # type: ignore[assignment]
 
     class CreateInputSerializer(OrganizationFieldsSerializer):
         pass
@@ -137,7 +139,7 @@ class OrganizationApi(APIView):
     """``GET`` one organisation; ``PATCH`` changes it."""
 
     class UpdateInputSerializer(OrganizationFieldsSerializer):
-        def __init__(self, *args: object, **kwargs: object) -> None:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             for field in self.fields.values():
                 field.required = False

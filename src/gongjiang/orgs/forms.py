@@ -25,7 +25,7 @@ class OrganizationFilterForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         in_use = organization_queryset(user).exclude(region__isnull=True).values("region_id")
-        self.fields["region"].queryset = Region.objects.filter(code__in=in_use).order_by("code")
+        self.fields["region"].queryset = Region.objects.filter(code__in=in_use).order_by("code")  # type: ignore[attr-defined]
 
 
 class OrganizationForm(forms.Form):
@@ -70,6 +70,6 @@ class OrganizationForm(forms.Form):
         parents = organization_queryset(user).order_by("name", "id")
         if instance is not None:
             parents = parents.exclude(path__startswith=instance.path)
-        self.fields["parent"].queryset = parents
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
         if instance is None:
             del self.fields["is_active"]

@@ -30,7 +30,7 @@ class PersonAddForm(ServiceModelForm):
     id_number = forms.CharField(label=_("证件号码"), max_length=40,
                                 help_text=_("居民身份证号码会校验；性别和出生日期可不填，由号码推出。"))
     mobile = forms.CharField(label=_("手机号码"), max_length=20, required=False)
-    employer = forms.ModelChoiceField(label=_("现工作单位"), queryset=None, required=False)  # type: ignore[arg-type]
+    employer: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("现工作单位"), queryset=None, required=False)
     post = forms.CharField(label=_("岗位/职务"), max_length=100, required=False)
     employment_start = forms.DateField(label=_("入职日期"), required=False)
 
@@ -42,7 +42,7 @@ class PersonAddForm(ServiceModelForm):
         super().__init__(*args, **kwargs)
         self.fields["sex"].required = False
         self.fields["birth_date"].required = False
-        self.fields["employer"].queryset = org_selectors.organization_list(user=self.actor)
+        self.fields["employer"].queryset = org_selectors.organization_list(user=self.actor)  # type: ignore[attr-defined]
 
     def call_service(self, data: dict[str, Any]) -> Person:
         return services.person_create(
@@ -95,7 +95,7 @@ class HonorInline(ReadOnlyInline):
 
 
 @admin.register(Person)
-class PersonAdmin(ServiceAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class PersonAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ("name", "id_number_masked", "sex", "birth_date", "current_level", "current_employer",
                     "residence_region")
     list_filter = ("current_level", "sex", "education")

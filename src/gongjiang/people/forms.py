@@ -93,15 +93,16 @@ class PersonFilterForm(forms.Form):
     sex = forms.ChoiceField(label=_("性别"), required=False, choices=[("", _("不限")), *Person.Sex.choices])
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORT_CHOICES)
     size = forms.TypedChoiceField(
-        label=_("每页"), required=False, coerce=int, empty_value=PAGE_SIZES[0],
+        label=_("每页"), required=False, coerce=int,
+        empty_value=PAGE_SIZES[0],  # type: ignore[arg-type]  # the stubs say str; an int is right here
         choices=[(str(n), str(n)) for n in PAGE_SIZES],
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["occupation"].queryset = occupation_choices()
-        self.fields["region"].queryset = region_choices(user)
-        self.fields["organization"].queryset = organization_queryset(user).only("id", "name").order_by("name", "id")
+        self.fields["occupation"].queryset = occupation_choices()  # type: ignore[attr-defined]
+        self.fields["region"].queryset = region_choices(user)  # type: ignore[attr-defined]
+        self.fields["organization"].queryset = organization_queryset(user).only("id", "name").order_by("name", "id")  # type: ignore[attr-defined]
 
     def to_filters(self) -> PersonFilters:
         """The valid part of the input as selector filters (invalid fields are simply dropped)."""
@@ -159,8 +160,8 @@ class PersonCreateForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["employer"].queryset = organization_queryset(user, write=True).order_by("name", "id")
-        self.fields["occupation"].queryset = occupation_choices()
+        self.fields["employer"].queryset = organization_queryset(user, write=True).order_by("name", "id")  # type: ignore[attr-defined]
+        self.fields["occupation"].queryset = occupation_choices()  # type: ignore[attr-defined]
 
 
 class PersonEditForm(forms.Form):
@@ -205,8 +206,8 @@ class EmploymentForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organization_queryset(user).order_by("name", "id")
-        self.fields["occupation"].queryset = occupation_choices()
+        self.fields["organization"].queryset = organization_queryset(user).order_by("name", "id")  # type: ignore[attr-defined]
+        self.fields["occupation"].queryset = occupation_choices()  # type: ignore[attr-defined]
 
 
 class EmploymentEndForm(forms.Form):
@@ -232,8 +233,8 @@ class CertificateForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["occupation"].queryset = occupation_choices()
-        self.fields["issuer"].queryset = organization_queryset(user).order_by("name", "id")
+        self.fields["occupation"].queryset = occupation_choices()  # type: ignore[attr-defined]
+        self.fields["issuer"].queryset = organization_queryset(user).order_by("name", "id")  # type: ignore[attr-defined]
 
 
 class CertificateRevokeForm(forms.Form):

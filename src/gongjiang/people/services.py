@@ -187,6 +187,7 @@ def person_create(
                 errors.setdefault("employer", []).append(_(ERR_NEW_PERSON_OUT_OF_SCOPE))
     if errors:
         raise ApplicationError(_("人员信息有误，请按提示修改。"), errors=errors)
+    assert birth_date is not None  # derived from the number, or required above
     provider = get_provider()
     person = Person(
         name=clean_name,
@@ -306,11 +307,12 @@ def employment_add(
     close_previous: bool = True,
 ) -> Employment:
     """Record a job. A new open job closes the previous open one the day before it starts."""
-    if actor is not None:
-        if not _can_write_person(actor, person) and not organization_queryset(actor, write=True).filter(
-            pk=organization.pk
-        ).exists():
-            raise PermissionDeniedError()
+    if (
+        actor is not None
+        and not _can_write_person(actor, person)
+        and not organization_queryset(actor, write=True).filter(pk=organization.pk).exists()
+    ):
+        raise PermissionDeniedError()
     if end_date and end_date < start_date:
         raise ApplicationError(_(ERR_EMPLOYMENT_DATES), field="end_date")
     if start_date > timezone.localdate():
@@ -395,12 +397,15 @@ def certificate_record(
         Certificate.Kind.SKILL_LEVEL, Certificate.Kind.QUALIFICATION
     ):
         level = level_from_national_grade(parsed.national_grade)
-    if level is not None and parsed.national_grade is not None:
-        if level_from_national_grade(parsed.national_grade) != level:
-            pos = 16 if parsed.scheme == "national" else 11
-            errors.setdefault("level", []).append(
-                _(ERR_CERT_LEVEL_MISMATCH).format(pos=pos, digit=parsed.national_grade, level=SkillLevel(level).label)
-            )
+    if (
+        level is not None
+        and parsed.national_grade is not None
+        and level_from_national_grade(parsed.national_grade) != level
+    ):
+        pos = 16 if parsed.scheme == "national" else 11
+        errors.setdefault("level", []).append(
+            _(ERR_CERT_LEVEL_MISMATCH).format(pos=pos, digit=parsed.national_grade, level=SkillLevel(level).label)
+        )
     if occupation is not None and level is not None and occupation.national_grades:
         from gongjiang.catalog.levels import national_grade
 

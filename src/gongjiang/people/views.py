@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -170,7 +170,7 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def person_export_view(request: HttpRequest) -> HttpResponse:
+def person_export_view(request: HttpRequest) -> HttpResponseBase:
     """The current view (same filters, same scope, same order) as an .xlsx file, ID numbers masked."""
     scope = scope_for(request.user)
     if scope.is_empty:

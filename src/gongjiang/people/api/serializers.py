@@ -50,12 +50,12 @@ def organization_field(**kwargs: Any) -> IdReferenceField:
     )
 
 
-class WorkTypeReference(serializers.Serializer):  # type: ignore[type-arg]
+class WorkTypeReference(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(label=_("工种名称"))
 
 
-class EmploymentOutput(serializers.Serializer):  # type: ignore[type-arg]
+class EmploymentOutput(serializers.Serializer):
     id = serializers.IntegerField()
     organization = OrganizationReference(label=_("单位"))
     post = serializers.CharField(label=_("岗位/职务"))
@@ -68,7 +68,7 @@ class EmploymentOutput(serializers.Serializer):  # type: ignore[type-arg]
         return employment.end_date is None
 
 
-class CertificateOutput(serializers.Serializer):  # type: ignore[type-arg]
+class CertificateOutput(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField(label=_("证书类型"))
     kind_label = serializers.CharField(source="get_kind_display", label=_("证书类型名称"))
@@ -87,11 +87,11 @@ class CertificateOutput(serializers.Serializer):  # type: ignore[type-arg]
     status_label = serializers.CharField(source="get_status_display", label=_("状态名称"))
     revoked_reason = serializers.CharField(label=_("撤销原因"))
     revoked_at = serializers.DateTimeField(allow_null=True, label=_("撤销时间"))
-    source = serializers.CharField(label=_("来源"))
+    source = serializers.CharField(label=_("来源"))  # type: ignore[assignment]
     source_label = serializers.CharField(source="get_source_display", label=_("来源名称"))
 
 
-class HonorOutput(serializers.Serializer):  # type: ignore[type-arg]
+class HonorOutput(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField(label=_("荣誉类别"))
     title_label = serializers.CharField(source="get_title_display", label=_("荣誉类别名称"))
@@ -102,7 +102,7 @@ class HonorOutput(serializers.Serializer):  # type: ignore[type-arg]
     awarded_by = serializers.CharField(label=_("授予单位"))
 
 
-class PersonOutput(serializers.Serializer):  # type: ignore[type-arg]
+class PersonOutput(serializers.Serializer):
     """A row of the registry: what every list shows."""
 
     id = serializers.IntegerField()
@@ -152,5 +152,5 @@ def person_detail_data(profile: dict[str, Any]) -> dict[str, Any]:
     person.api_employments = profile["employments"]
     person.api_certificates = profile["certificates"]
     person.api_honors = profile["honors"]
-    return PersonDetailOutput(person).data  # type: ignore[return-value]
+    return PersonDetailOutput(person).data
 

@@ -178,7 +178,7 @@ class PersonApi(APIView):
 class PersonRevealIdApi(APIView):
     """The full ID number, for roles allowed to see it. Every call, allowed or not, is audited."""
 
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    class OutputSerializer(serializers.Serializer):
         id_number = serializers.CharField(label=_("完整证件号码"))
 
     @extend_schema(tags=[TAG], summary=_("查看完整证件号码（留痕）"), request=None,
