@@ -12,8 +12,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests import factories
+
+# On a shared or loaded machine (CI, eight people on two cores) wall-clock limits make property
+# tests flaky without making them any stricter: no deadline, no "too slow" health check.
+hypothesis_settings.register_profile("gongjiang", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("gongjiang")
 
 
 @dataclass
