@@ -356,6 +356,14 @@ TASKS = {
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 IMPORT_SCRATCH_DIR = Path(env_str("IMPORT_SCRATCH_DIR", str(DATA_DIR / "imports")))
 
+# --- Public certificate verification (gongjiang.credentials) ----------------------------------
+# The address verification links and QR codes point to, and the per-client rate limit of the
+# public /verify/ pages and API (a counter in the cache: set REDIS_URL in production so every
+# process shares it).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+VERIFY_RATE_LIMIT = env_int("VERIFY_RATE_LIMIT", 30)
+VERIFY_RATE_WINDOW = env_int("VERIFY_RATE_WINDOW", 60)
+
 # --- Demo -----------------------------------------------------------------------------------
 # Demo logins are never created in production (等保: no default accounts).
 DEMO_ALLOWED = not IS_PRODUCTION
