@@ -111,3 +111,12 @@ def test_changing_the_password_ends_the_other_sessions(client):
     assert client.get(reverse("web:home")).status_code == 200
     assert other.get(reverse("web:home")).status_code == 302
     assert user.pk
+
+
+@pytest.mark.django_db
+def test_an_htmx_request_is_sent_to_the_step_as_a_whole_page(client):
+    user = factories.user("lina", must_change_password=True)
+    client.force_login(user)
+    response = client.get(reverse("web:home"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == CHANGE

@@ -65,6 +65,11 @@ class AccountGateMiddleware:
                 {"detail": str(selectors.STEP_MESSAGES[step]), "code": step}, status=403
             )
         target = reverse(STEP_URLS[step])
+        if getattr(request, "htmx", False):
+            # A redirect would be followed inside the page fragment; load the step page instead.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
         if request.method == "GET":
             target += "?" + urlencode({"next": request.get_full_path()})
         return HttpResponseRedirect(target)
