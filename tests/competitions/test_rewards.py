@@ -13,6 +13,8 @@ from gongjiang.competitions.models import MedalHonor, RewardGrant
 from gongjiang.competitions.services import rewards
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
 from gongjiang.core.models import AuditEntry
+from gongjiang.credentials.models import Credential
+from gongjiang.credentials.selectors import verify_by_code
 from gongjiang.people import services as people_services
 from gongjiang.people.models import Certificate, Honor
 from tests.competitions.conftest import competitor, full_marks, open_registration, start
@@ -74,6 +76,13 @@ def test_rewards_applied_once_and_registry_updated(contest, personas, finished):
     assert Honor.objects.filter(title=Honor.Title.COMPETITION_MEDAL).count() == 4
     assert MedalHonor.objects.count() == 4 and RewardGrant.objects.count() == 5
     assert AuditEntry.objects.filter(action="competitions.rewards.applied", actor=personas.city).exists()
+    # medallists get a verifiable award certificate; promotions a verifiable level certificate
+    awards = Credential.objects.filter(kind=Credential.Kind.COMPETITION_AWARD).order_by("number")
+    assert [c.fields["award"] for c in awards] == ["金牌", "银牌", "铜牌", "优胜奖"]
+    assert {m.award_reference for m in MedalHonor.objects.all()} == {c.code for c in awards}
+    answer = verify_by_code(awards[0].code)
+    assert answer["result"] == "valid" and answer["certificate"]["holder"] == "赵**"
+    assert Credential.objects.filter(kind=Credential.Kind.SKILL_LEVEL, certificate__in=certificates).count() == 4
     # and never twice
     with pytest.raises(ApplicationError) as err:
         services.rewards_apply(actor=personas.city, competition=contest.competition)

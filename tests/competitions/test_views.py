@@ -10,6 +10,7 @@ from django.test import Client
 
 from gongjiang.competitions import services
 from gongjiang.competitions.models import Competition, Entry, EventRound, Judge, ScoreSheet
+from gongjiang.orgs.services import membership_grant
 from gongjiang.people.models import Certificate
 from gongjiang.people.services import person_reveal_id_number
 from tests import factories
@@ -184,6 +185,14 @@ def test_rewards_applied_from_the_page(contest, personas, marked_round):
     assert Certificate.objects.filter(source="competition").count() == 1
     city.post(f"/competitions/{contest.competition.pk}/rewards/apply/")
     assert Certificate.objects.filter(source="competition").count() == 1
+    # the gold medallist finds the verifiable award certificate on their own page
+    winner = marked_round[0].members.get().person
+    account = factories.user("hanyi")
+    membership_grant(actor=None, user=account, role="worker")
+    winner.user = account
+    winner.save(update_fields=["user"])
+    home = client_for(account).get("/competitions/").content.decode()
+    assert "获奖证书" in home and "/verify/" in home
 
 
 def test_home_lists_what_each_persona_does(contest, personas, marked_round):

@@ -31,6 +31,7 @@ from gongjiang.competitions.models import (
     EventRound,
     Judge,
     Mark,
+    MedalHonor,
     RewardRule,
     ScoreSheet,
 )
@@ -125,6 +126,8 @@ def home_view(request: HttpRequest) -> HttpResponse:
         .exclude(competition__status=Competition.Status.DRAFT).order_by("-competition__year", "name"),
         "assignments": selectors.judge_assignments(user).prefetch_related("event__rounds__stage"),
         "my_entries": my_entries,
+        "award_codes": dict(MedalHonor.objects.filter(person_id=person_id).values_list("entry_id", "award_reference"))
+        if person_id else {},
         "open_delegations": selectors.delegations_open_for(user) if person_id else [],
         "can_create": scope_for(user).can_write,
     })

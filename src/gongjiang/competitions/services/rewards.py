@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongjiang.catalog.levels import short_label
+from gongjiang.catalog.levels import SkillLevel, short_label
 from gongjiang.competitions import rules, selectors
 from gongjiang.competitions.models import (
     Appeal,
@@ -108,7 +108,7 @@ def reward_plan(competition: Competition) -> list[PlannedReward]:
     rounds = [r for r in _final_rounds(competition) if r.status != EventRound.Status.OPEN]
     entries = (
         Entry.objects.filter(round__in=rounds, status__in=Entry.ACTIVE, position__isnull=False)
-        .select_related("event", "event__occupation", "delegation")
+        .select_related("event", "event__occupation", "delegation", "round")
         .prefetch_related("members__person")
         .order_by("event__code", "position", "number")
     )
@@ -155,14 +155,66 @@ def certificate_number(competition: Competition, entry: Entry, sequence: int) ->
     return f"JS{competition.year}{competition.pk:04d}{entry.pk:07d}{sequence:02d}"
 
 
+def award_number(competition: Competition, entry: Entry, sequence: int) -> str:
+    """The number printed on a medallist's award certificate: ``JSHJ<year><competition><entry><nn>``."""
+    return f"JSHJ{competition.year}{competition.pk:04d}{entry.pk:07d}{sequence:02d}"
+
+
 def _honor_name(text: str) -> str:
     return text[:100]
 
 
+def _issued_on(entry: Entry) -> Any:
+    published = entry.round.published_at
+    today = timezone.localdate()
+    return min(timezone.localdate(published), today) if published else today
+
+
+def _award_credential(*, actor: Any, competition: Competition, entry: Entry, person: Person, sequence: int) -> Any:
+    """The medallist's award certificate: verifiable by QR code and number on /verify/."""
+    from gongjiang.credentials.models import Credential
+    from gongjiang.credentials.services import credential_issue
+
+    event = entry.event
+    medal_label = str(Medal(entry.medal).label)
+    fields: dict[str, Any] = {
+        "competition": competition.name, "competition_level": str(Competition.Level(competition.level).label),
+        "event": event.name, "award": medal_label, "rank": str(entry.position), "team": entry.delegation.name,
+    }
+    if event.occupation is not None:
+        fields["occupation"] = event.occupation.name
+        fields["occupation_code"] = event.occupation.code
+    return credential_issue(
+        actor=actor, kind=Credential.Kind.COMPETITION_AWARD, holder=person,
+        title=f"{competition.name} {event.name} {medal_label}", fields=fields,
+        number=award_number(competition, entry, sequence), issuer=competition.organizer,
+        issued_on=_issued_on(entry), source_ref=f"competitions.entry:{entry.pk}",
+    )
+
+
+def _level_credential(*, actor: Any, competition: Competition, entry: Entry, certificate: Certificate) -> Any:
+    """The verifiable record of a promotion certificate (以赛代评)."""
+    from gongjiang.credentials.models import Credential
+    from gongjiang.credentials.services import credential_issue
+
+    level_name = str(SkillLevel(certificate.level).label) if certificate.level is not None else ""
+    fields: dict[str, Any] = {"level_name": level_name, "level": certificate.level,
+                              "grounds": f"{competition.name}{entry.event.name}第{entry.position}名（以赛代评）"}
+    if certificate.occupation is not None:
+        fields["occupation"] = certificate.occupation.name
+        fields["occupation_code"] = certificate.occupation.code
+    return credential_issue(
+        actor=actor, kind=Credential.Kind.SKILL_LEVEL, holder=certificate.holder,
+        title=f"职业技能等级证书（{short_label(certificate.level) if certificate.level is not None else ''}）",
+        fields=fields, certificate=certificate, source_ref=f"competitions.entry:{entry.pk}",
+    )
+
+
 @transaction.atomic
 def rewards_apply(*, actor: Any, competition: Competition) -> list[PlannedReward]:
-    """Apply the rewards once: medal honours for medallists, titles as honours, and promotions
-    as skill-level certificates (source: competition), so the registry's levels update.
+    """Apply the rewards once: medal honours and verifiable award certificates (PDF, QR code,
+    public /verify/) for medallists, titles as honours, and promotions as skill-level
+    certificates (source: competition, also verifiable), so the registry's levels update.
 
     Refused until every final round is published, its appeal window has closed and no appeal
     is pending; refused for good once applied. Each grant is unique per rule, entry and person.
@@ -177,7 +229,7 @@ def rewards_apply(*, actor: Any, competition: Competition) -> list[PlannedReward
         raise ApplicationError(_("现在还不能兑现奖励。"), errors={"competition": problems})
     plan = reward_plan(competition)
     today = timezone.localdate()
-    honours = certificates = 0
+    honours = certificates = credentials = 0
     sequence_by_entry: dict[int, int] = {}
     for row in plan:
         entry, person, event = row.entry, row.person, row.entry.event
@@ -189,8 +241,12 @@ def rewards_apply(*, actor: Any, competition: Competition) -> list[PlannedReward
                 name=_honor_name(f"{competition.name} {event.name} {medal_label}"), level=competition.honor_level,
                 year=competition.year, awarded_by=competition.organizer.name, source="competition", source_ref=ref,
             )
-            MedalHonor.objects.create(entry=entry, person=person, honor=honor)
+            sequence_by_entry[entry.pk] = sequence_by_entry.get(entry.pk, 0) + 1
+            credential = _award_credential(actor=actor, competition=competition, entry=entry, person=person,
+                                           sequence=sequence_by_entry[entry.pk])
+            MedalHonor.objects.create(entry=entry, person=person, honor=honor, award_reference=credential.code)
             honours += 1
+            credentials += 1
         for rule in row.rules:
             honor = None
             certificate = None
@@ -212,6 +268,8 @@ def rewards_apply(*, actor: Any, competition: Competition) -> list[PlannedReward
                 )
                 previous, new = row.promotion.previous_level, row.promotion.new_level
                 certificates += 1
+                _level_credential(actor=actor, competition=competition, entry=entry, certificate=certificate)
+                credentials += 1
             RewardGrant.objects.create(
                 rule=rule, entry=entry, person=person, honor=honor, certificate=certificate,
                 previous_level=previous, new_level=new, note=row.notes.get(rule.pk, "")[:200],
@@ -220,7 +278,8 @@ def rewards_apply(*, actor: Any, competition: Competition) -> list[PlannedReward
     competition.save(update_fields=["rewards_applied_at", "updated_at"])
     audit.record(
         "competitions.rewards.applied", obj=competition,
-        changes={"people": len({r.person.pk for r in plan}), "honours": honours, "certificates": certificates},
+        changes={"people": len({r.person.pk for r in plan}), "honours": honours, "certificates": certificates,
+                 "credentials": credentials},
         actor=actor,
     )
     return plan
