@@ -120,3 +120,15 @@ def test_an_htmx_request_is_sent_to_the_step_as_a_whole_page(client):
     response = client.get(reverse("web:home"), HTTP_HX_REQUEST="true")
     assert response.status_code == 204
     assert response["HX-Redirect"] == CHANGE
+
+
+@pytest.mark.django_db
+def test_the_account_page_links_to_password_and_second_factor(client):
+    user = factories.user("lina")
+    client.force_login(user)
+    response = client.get(reverse("accounts:security"))
+    assert response.status_code == 200
+    assert response.context["has_2fa"] is False
+    body = response.content.decode()
+    assert reverse("accounts:password_change") in body and reverse("accounts:totp_enrol") in body
+    assert f'href="{reverse("accounts:security")}"' in body  # from the user name in the top bar

@@ -4,6 +4,7 @@ from gongjiang.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
+    path("accounts/", views.account_security, name="security"),
     path("accounts/password/", views.password_change, name="password_change"),
     path("accounts/2fa/", views.totp_enrol, name="totp_enrol"),
     path("accounts/2fa/verify/", views.totp_verify, name="totp_verify"),

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -54,6 +55,16 @@ def _apply_errors(form: Any, exc: ApplicationError) -> None:
 
 
 # --- Sign-in steps ------------------------------------------------------------------------------
+
+
+@login_required
+def account_security(request: HttpRequest) -> HttpResponse:
+    """The user's own account: password age, second factor, links to change them."""
+    context = {
+        "has_2fa": selectors.account_has_2fa(request.user),
+        "max_age_days": settings.PASSWORD_MAX_AGE_DAYS,
+    }
+    return render(request, "accounts/security.html", context)
 
 
 @login_required
