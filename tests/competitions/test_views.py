@@ -200,3 +200,13 @@ def test_home_lists_what_each_persona_does(contest, personas, marked_round):
     assert "我的裁判任务" in client_for(contest.judge1.user).get("/competitions/").content.decode()
     assert "新建竞赛" in client_for(personas.city).get("/competitions/").content.decode()
     assert client_for(personas.wang).get("/competitions/").status_code == 200
+
+
+def test_admin_lists_only_organised_competitions(contest, personas):
+    personas.city.is_staff = True
+    personas.city.save(update_fields=["is_staff"])
+    personas.kira.is_staff = True
+    personas.kira.save(update_fields=["is_staff"])
+    page = client_for(personas.city).get("/admin/competitions/competition/")
+    assert page.status_code == 200 and "2025年绍兴市职业技能大赛" in page.content.decode()
+    assert client_for(personas.kira).get("/admin/competitions/competition/").status_code == 403
