@@ -118,7 +118,8 @@ class ApplicationForm(forms.Form):
     title_level = forms.ChoiceField(label=_("职称（符合专业对应关系）"), choices=Application.Title.choices, required=False)
     title_date = forms.DateField(label=_("职称取得日期"), required=False, widget=DATE)
     apprenticeship_completed = forms.BooleanField(label=_("本职业或相关职业学徒期满"), required=False)
-    flags = forms.MultipleChoiceField(label=_("其他情形"), choices=list(rules.FLAG_LABELS.items()),
+    flags = forms.MultipleChoiceField(label=_("其他情形"),
+                                      choices=[(k, v) for k, v in rules.FLAG_LABELS.items() if k != "apprenticeship_completed"],
                                       widget=forms.CheckboxSelectMultiple, required=False)
 
     def facts(self) -> dict[str, Any]:

@@ -393,7 +393,8 @@ def batch_apply(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.warning(request, _("申报不符合条件，未受理。原因见下方说明。"))
                 return redirect("evaluation:application_detail", pk=application.pk)
-    return render(request, "evaluation/apply.html", {"batch": batch, "form": form, "person": person, "preview": preview})
+    return render(request, "evaluation/apply.html", {"batch": batch, "form": form, "person": person, "preview": preview,
+                                                     "wide_fields": ("programs", "flags")})
 
 
 @login_required
