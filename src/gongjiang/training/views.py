@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
+from gongjiang.international.rules import country_name
 from gongjiang.orgs.scope import scope_for
 from gongjiang.people import selectors as people_selectors
 from gongjiang.training import exports, forms, rules, selectors
@@ -136,10 +137,13 @@ def program_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     present = {e.pk: sum(1 for a in e.attendances.all() if a.status == "present") for e in enrollments}
     nominations = list(selectors.nomination_list(user=request.user, program=program))
     own_nomination = next((n for n in nominations if person is not None and n.person_id == person.pk), None)
+    order = [*TrainingProgram.Status.values]
     transitions = [(status, TrainingProgram.Status(status).label) for status in sorted(
-        rules.PROGRAM_TRANSITIONS.get(program.status, ()))]
+        rules.PROGRAM_TRANSITIONS.get(program.status, ()),
+        key=lambda s: (s == TrainingProgram.Status.CANCELLED, s == TrainingProgram.Status.DRAFT, order.index(s)))]
     context = {
         "program": program,
+        "destination_name": country_name(program.destination_country) if program.destination_country else "",
         "partners": list(program.partners.all()),
         "sessions": sessions,
         "nominations": nominations,
