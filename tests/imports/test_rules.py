@@ -168,3 +168,8 @@ def test_header_found_below_title_rows():
 
 def test_column_letters():
     assert [rules.column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+
+
+@given(st.from_regex(r"1[0-9]{10}", fullmatch=True))
+def test_mobile_mask_agrees_with_the_kernel(number):
+    assert rules.mask_mobile(rules.mobile(number)) == core_rules.mask_mobile(number)

@@ -106,20 +106,20 @@ class _Throttle:
             self.progress(self.phase, done, max(self.total, done))
 
 
-def _normalise_row(entity: Entity, mapping: dict[int, str], number: int, cells: list[Any]) -> RowState:
+def _normalise_row(
+    plan: list[tuple[int, str, Callable[[Any], Any]]], required: list[str], number: int, cells: list[Any]
+) -> RowState:
     state = RowState(number=number, values={})
     values = state.values
     width = len(cells)
-    for index, key in mapping.items():
-        raw = cells[index] if index < width else None
-        column = entity.by_key[key]
+    for index, key, normalize in plan:
         try:
-            values[key] = column.normalize(raw)
+            values[key] = normalize(cells[index] if index < width else None)
         except RuleError as exc:
             values[key] = None
             state.error(key, exc.code, exc.message)
-    for key in entity.required:
-        if key in values and values[key] in (None, "") and not any(e[0] == key for e in state.errors):
+    for key in required:
+        if values.get(key, 0) in (None, "") and not any(e[0] == key for e in state.errors):
             state.error(key, rules.CODE_REQUIRED, rules.ERR_REQUIRED)
     return state
 
@@ -156,6 +156,8 @@ def validate_file(
         raise UnusableFileError(str(ERR_MISSING_COLUMNS).format(missing="、".join(missing), row=header_number),
                                 "missing_columns")
     mapping = match.columns
+    plan = [(index, key, entity.by_key[key].normalize) for index, key in mapping.items()]
+    required = [key for key in entity.required if key in match.keys]
     letters = {key: rules.column_letter(index) for index, key in mapping.items()}
     headers = {key: rules.cell_to_text(header_cells[index]) for index, key in mapping.items()}
     result.columns = {key: (letters[key], headers[key]) for key in letters}
@@ -184,7 +186,7 @@ def validate_file(
             for number, cells in chunk:
                 result.rows_total += 1
                 try:
-                    state = _normalise_row(entity, mapping, number, cells)
+                    state = _normalise_row(plan, required, number, cells)
                     entity.check_row(state, ctx)
                 except (ValueError, TypeError, ArithmeticError, IndexError, KeyError) as exc:
                     # A bug must not sink the whole file: the row is reported, the rest go on.
@@ -215,7 +217,10 @@ def validate_file(
                     record(state)
             result.rows_ok += len(payloads)
             if spool is not None and payloads:
-                marshal.dump(payloads, spool)
+                # Length-prefixed: marshal.loads on bytes is ~10× marshal.load on a file.
+                data = marshal.dumps(payloads)
+                spool.write(len(data).to_bytes(8, "little"))
+                spool.write(data)
             throttle(result.rows_total)
     finally:
         if spool is not None:
@@ -231,10 +236,10 @@ def validate_file(
 def read_spool(spool_path: Path) -> Iterator[list[tuple[Any, ...]]]:
     with spool_path.open("rb") as handle:
         while True:
-            try:
-                yield marshal.load(handle)
-            except EOFError:
+            size = handle.read(8)
+            if len(size) < 8:
                 return
+            yield marshal.loads(handle.read(int.from_bytes(size, "little")))
 
 
 def write_spool(

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from gongjiang.core import audit, context
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
-from gongjiang.imports import pipeline, safety
+from gongjiang.imports import bulkwrite, pipeline, safety
 from gongjiang.imports.entities.base import Entity, ImportContext, WriteResult, get_entity
 from gongjiang.imports.models import ImportJob, ImportRecord, ImportRowError
 from gongjiang.orgs.scope import scope_for
@@ -286,7 +286,7 @@ def import_job_commit(
     ctx = _context_for(job)
     writer = progress or (lambda phase, done, total: None)
     try:
-        with context.acting_as(ctx.actor), transaction.atomic():
+        with context.acting_as(ctx.actor), bulkwrite.tuned_for_bulk(), transaction.atomic():
             counts = pipeline.write_spool(
                 entity=entity, spool_path=spool, ctx=ctx, total=job.rows_ok, progress=writer,
                 on_batch=lambda written: _store_records(job, written),

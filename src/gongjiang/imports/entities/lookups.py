@@ -48,12 +48,18 @@ def _org_ref(org: Any) -> OrgRef:
 
 def find_organization(ctx: ImportContext, *, name: str = "", credit_code: str = "") -> OrgRef:
     """The organisation a row names by credit code and/or name; RuleError if none or several."""
+    memo = ctx.memo("organization")
+    asked = (name, credit_code)
+    found = memo.get(asked)
+    if found is not None:
+        if isinstance(found, RuleError):
+            raise found
+        return found  # type: ignore[no-any-return]
     from gongjiang.orgs.models import Organization
 
     if not credit_code and len(name) == 18:
         with contextlib.suppress(RuleError):
             credit_code, name = core_rules.validate_credit_code(name), ""
-    memo = ctx.memo("organization")
     key = (name, credit_code)
     if key in memo:
         found = memo[key]
@@ -82,7 +88,7 @@ def find_organization(ctx: ImportContext, *, name: str = "", credit_code: str = 
             result = RuleError(str(ERR_ORG_AMBIGUOUS).format(count=len(chosen), name=name), CODE_ORG_AMBIGUOUS)
         else:
             result = _org_ref(chosen[0])
-    memo[key] = result
+    memo[key] = memo[asked] = result
     if isinstance(result, RuleError):
         raise result
     return result

@@ -35,6 +35,7 @@ from gongjiang.imports.entities.base import (
     register,
 )
 from gongjiang.imports.entities.lookups import find_organization, find_region, organization_writable
+from gongjiang.people.services import ID_CIPHER_AAD, ID_HASH_PURPOSE, MOBILE_CIPHER_AAD
 
 ERR_PERSON_OUT_OF_SCOPE = _("该证件号码对应的人员已登记，但不在您的管理范围内，不能修改其信息；如是新入职员工，请填写本单位为工作单位。")
 ERR_NAME_DIFFERS = _("姓名与库中该证件号码登记的姓名不一致，请核对证件号码和姓名。")
@@ -206,8 +207,6 @@ class PeopleEntity(Entity):
 
             state.error("employment_start", CODE_DATE_FUTURE, gettext(ERR_DATE_FUTURE))
         if number:
-            from gongjiang.people.services import ID_HASH_PURPOSE
-
             values["_hash"] = ctx.crypto.blind_index(f"{id_type}:{number}", purpose=ID_HASH_PURPOSE)
 
     def row_key(self, state: RowState) -> Any:
@@ -217,7 +216,6 @@ class PeopleEntity(Entity):
     # -- step 2: a batch against the database ------------------------------------------------------
     def resolve(self, batch: list[RowState], ctx: ImportContext) -> None:
         from gongjiang.people.selectors import person_queryset
-        from gongjiang.people.services import ID_CIPHER_AAD, MOBILE_CIPHER_AAD
 
         existing = _existing_people([state.values["_hash"] for state in batch])
         open_jobs: dict[int, list[tuple[int, str, dt.date]]] = {}
@@ -280,8 +278,9 @@ class PeopleEntity(Entity):
                 values["sex"],
                 birth.isoformat() if birth else None,
                 crypto.encrypt(mobile, associated_data=MOBILE_CIPHER_AAD) if mobile else "",
-                core_rules.mask_mobile(mobile) if mobile else "",
-                crypto.blind_index(mobile, purpose=MOBILE_DIGEST_PURPOSE) if mobile else "",
+                rules.mask_mobile(mobile) if mobile else "",
+                # Only an existing person's mobile is ever compared (on re-import).
+                crypto.blind_index(mobile, purpose=MOBILE_DIGEST_PURPOSE) if mobile and current is not None else "",
                 values.get("education") or "",
                 values["_region"],
                 employer.pk if employer else None,
@@ -361,7 +360,7 @@ class PeopleEntity(Entity):
                 Employment,
                 ("id", "person_id", "organization_id", "post", "start_date", "end_date"),
                 (
-                    (eid, pk, p[13], p[14], bulkwrite.prepare_value(dt.date.fromisoformat(p[15] or today_iso)), None)
+                    (eid, pk, p[13], p[14], p[15] or today_iso, None)  # ISO text: both drivers take it
                     for eid, (pk, p) in zip(employment_ids, jobs, strict=True)
                 ),
             )
