@@ -155,3 +155,30 @@ def test_catalog_is_read_only(world):
     client = client_for(world.personas.ada)
     assert client.post("/api/v1/regions/", {"code": "330699", "name": "新区"}, format="json").status_code == 405
     assert client.post("/api/v1/occupations/", {}, format="json").status_code == 405
+
+
+def _queries_for(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_lists_take_a_fixed_number_of_queries(world):
+    # given: the number of queries for the world as it is
+    client = client_for(world.personas.city)
+    urls = ["/api/v1/people/", "/api/v1/organizations/", "/api/v1/occupations/"]
+    for url in urls:  # the user's scope is computed once, then kept on the user
+        client.get(url)
+    baseline = {url: _queries_for(client, url) for url in urls}
+    # when: more rows, with employers, regions and certificates
+    for index, given in enumerate("甲乙丙丁戊己庚辛"):
+        org = factories.organization(f"新增企业{index}", region_obj=world.city.keqiao)
+        person = services.person_create(actor=None, name=f"新增{given}", id_number=factories.make_id_number(),
+                                        employer=org, residence_region=world.city.keqiao)
+        services.certificate_record(actor=None, holder=person, number=f"MORE-{index:04d}",
+                                    issue_date=dt.date(2021, 1, 1), level=SkillLevel.SENIOR)
+    # then: the same number of queries (no query per row)
+    assert {url: _queries_for(client, url) for url in urls} == baseline
