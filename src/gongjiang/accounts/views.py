@@ -60,8 +60,9 @@ def _apply_errors(form: Any, exc: ApplicationError) -> None:
 @login_required
 def account_security(request: HttpRequest) -> HttpResponse:
     """The user's own account: password age, second factor, links to change them."""
+    user: Any = request.user
     context = {
-        "has_2fa": selectors.account_has_2fa(request.user),
+        "has_2fa": selectors.account_has_2fa(user),
         "max_age_days": settings.PASSWORD_MAX_AGE_DAYS,
     }
     return render(request, "accounts/security.html", context)
