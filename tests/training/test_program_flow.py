@@ -201,3 +201,13 @@ def test_completion_issues_a_verifiable_certificate(city, personas, client):
     assert answer["result"] == "valid" and answer["certificate"]["holder"] == "王**"
     response = client.get(f"/verify/{credential.code}/")
     assert response.status_code == 200 and tour.name in response.content.decode()
+
+
+def test_completion_links_only_the_participants_own_evaluation_application(city, personas):
+    tour, enrollment = _enrolled(city, personas)
+    with pytest.raises(ApplicationError) as err:
+        services.enrollment_complete(actor=personas.city, enrollment=enrollment, evaluation_application_id=999999)
+    assert err.value.errors == {"evaluation_application_id": [
+        services.ERR_EVALUATION_APPLICATION.format(pk=999999)]}
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.ENROLLED

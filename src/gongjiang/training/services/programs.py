@@ -71,6 +71,7 @@ ERR_DROPOUT_REASON = "退出培训须填写原因。"
 ERR_ADJUST_ZERO = "调整积分不能为 0。"
 ERR_ADJUST_REASON = "调整积分须填写原因。"
 ERR_SCORE = "考核成绩应为 0–100 之间的数字。"
+ERR_EVALUATION_APPLICATION = "技能等级认定申报 {pk} 不存在，或不是该学员本人的申报。"
 
 PROGRAM_FIELDS = (
     "name", "kind", "organizer", "provider", "region", "occupation", "occupation_name", "target_level",
@@ -620,6 +621,7 @@ def enrollment_complete(
         raise ApplicationError(_(ERR_COMPLETION_REFUSED).format(reasons="；".join(failed)), field="status")
     if certificate_number and certificate_issue_date is None:
         raise ApplicationError(_(ERR_CERTIFICATE_NEEDS_NUMBER), field="certificate_issue_date")
+    _check_evaluation_application(enrollment, evaluation_application_id)
     day = on or timezone.localdate()
     attended, total, hours = _attendance_counts(enrollment)
     if total == 0:
@@ -700,6 +702,17 @@ def program_complete_eligible(*, actor: Any, program: TrainingProgram, on: dt.da
     return result
 
 
+def _check_evaluation_application(enrollment: Enrollment, application_id: int | None) -> None:
+    """The evaluation application a programme led to must exist and be the participant's own."""
+    if not application_id:
+        return
+    from gongjiang.evaluation.models import Application
+
+    if not Application.objects.filter(pk=application_id, person_id=enrollment.person_id).exists():
+        raise ApplicationError(_(ERR_EVALUATION_APPLICATION).format(pk=application_id),
+                               field="evaluation_application_id")
+
+
 def completion_certificate_number(enrollment: Enrollment) -> str:
     """JY + programme year + programme id (5) + enrolment id (6): unique and stable."""
     return f"JY{enrollment.program.start_date:%Y}{enrollment.program_id:05d}{enrollment.pk:06d}"
@@ -731,6 +744,7 @@ def enrollment_drop(*, actor: Any, enrollment: Enrollment, reason: str, on: dt.d
 def enrollment_link_evaluation(*, actor: Any, enrollment: Enrollment, application_id: int) -> Enrollment:
     """Record the evaluation application (技能等级认定申报) a completed programme led to."""
     _require_manage(actor, enrollment.program)
+    _check_evaluation_application(enrollment, int(application_id))
     enrollment.evaluation_application_id = int(application_id)
     enrollment.save(update_fields=["evaluation_application_id", "updated_at"])
     audit.record("training.enrollment.evaluation_linked", obj=enrollment,
