@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
 from gongjiang.core.models import AuditEntry
@@ -73,7 +74,10 @@ def test_revoke_revokes_the_registry_certificate_and_the_level_follows(issued, p
     assert issued.revocation_category == "fraud"
     assert Certificate.objects.get(pk=issued.certificate_id).status == Certificate.Status.REVOKED
     assert holder.current_level is None
-    assert verify_by_number(issued.number, "王师傅")["result"] == RESULT_REVOKED
+    answer = verify_by_number(issued.number, "王师傅")
+    assert answer["result"] == RESULT_REVOKED
+    assert answer["revocation"]["date"] == timezone.localdate().isoformat()
+    assert answer["revocation"]["category_label"] == "弄虚作假/违规取得"
 
 
 def test_revoke_needs_a_reason_and_a_known_category(issued, personas):

@@ -1,0 +1,12 @@
+"""Settings of the verification benchmark server: the real settings plus a bare baseline view."""
+
+from gongjiang.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench_urls"
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+
+# Keep database connections open between requests, SQLite included (the embedded default
+# reconnects per request, which costs more than the lookup itself): gunicorn's sync workers
+# run one request at a time per process, so one connection per worker is safe.
+DATABASES["default"]["CONN_MAX_AGE"] = 600  # noqa: F405
