@@ -149,7 +149,8 @@ def test_catalogue_is_read_by_all_roles_and_changed_by_the_platform_admin(staff_
     page = client.get("/admin/catalog/region/330602/change/")
     assert page.status_code == 200
     response = client.post("/admin/catalog/region/330602/change/",
-                           {"code": "330602", "name": "越城区（改）", "level": 3, "parent": "330600", "is_active": "on"})
+                           {"code": "330699", "name": "越城区（改）", "level": 3, "parent": "330600", "is_active": "on"})
+    assert not Region.objects.filter(code="330699").exists()  # the code (primary key) is read-only
     if can_edit:
         assert response.status_code == 302
         assert Region.objects.get(code="330602").name == "越城区（改）"

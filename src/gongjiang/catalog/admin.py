@@ -51,8 +51,15 @@ class CatalogAdminMixin(RoleAdminMixin):
             self.delete_model(request, obj)
 
 
+class CodeKeyedAdminMixin:
+    """The code is the primary key: changing it on a saved row would create a second row."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("code",) if obj is not None else ()
+
+
 @admin.register(Region)
-class RegionAdmin(CatalogAdminMixin, admin.ModelAdmin):
+class RegionAdmin(CodeKeyedAdminMixin, CatalogAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "level", "parent", "is_active")
     list_filter = ("level", "is_active")
     search_fields = ("code", "name")
@@ -105,7 +112,7 @@ class OccupationAdmin(CatalogAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Industry)
-class IndustryAdmin(CatalogAdminMixin, admin.ModelAdmin):
+class IndustryAdmin(CodeKeyedAdminMixin, CatalogAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "parent")
     search_fields = ("code", "name")
     ordering = ("code",)
