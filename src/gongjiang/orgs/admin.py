@@ -34,6 +34,8 @@ class OrganizationForm(ServiceModelForm):
         # Only what was changed: an unchanged parent outside the user's scope (a district
         # bureau under the city bureau) must not be checked again as if newly chosen.
         values = {key: data[key] for key in services.EDITABLE_FIELDS if key in self.changed_data}
+        if not values:
+            return self.instance
         return services.organization_update(actor=self.actor, organization=self.instance, **values)
 
 
@@ -93,6 +95,8 @@ class MembershipForm(ServiceModelForm):
             return services.membership_grant(
                 actor=self.actor, user=data["user"], role=data["role"], organization=data.get("organization")
             )
+        if "is_active" not in self.changed_data:
+            return self.instance
         if data.get("is_active", True):
             return services.membership_grant(
                 actor=self.actor, user=self.instance.user, role=self.instance.role,

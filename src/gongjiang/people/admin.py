@@ -74,6 +74,8 @@ class PersonChangeForm(ServiceModelForm):
         changes = {key: data[key] for key in services.EDITABLE_FIELDS if key in self.changed_data}
         if data.get("mobile"):
             changes["mobile"] = data["mobile"]
+        if not changes:
+            return self.instance
         return services.person_update(actor=self.actor, person=self.instance, **changes)
 
 
