@@ -340,14 +340,17 @@ class EntryMarks:
     missing: list[Aspect]
 
 
-def round_marks(event_round: EventRound, *, statuses: tuple[str, ...] | None = None) -> list[EntryMarks]:
-    """Every active entry's marks per aspect, converted and flagged (submitted and locked sheets)."""
+def round_marks(event_round: EventRound, *, statuses: tuple[str, ...] | None = None,
+                with_people: bool = True) -> list[EntryMarks]:
+    """Every active entry's marks per aspect, converted and flagged (submitted and locked sheets).
+
+    ``with_people=False`` skips loading the members, for computing results of large rounds.
+    """
     event = event_round.event
     statuses = statuses or (ScoreSheet.Status.SUBMITTED, ScoreSheet.Status.LOCKED)
     aspects = aspects_of(event)
-    entries = list(
-        _with_people(Entry.objects.filter(round=event_round, status__in=Entry.ACTIVE)).order_by("number")
-    )
+    active = Entry.objects.filter(round=event_round, status__in=Entry.ACTIVE)
+    entries = list((_with_people(active) if with_people else active).order_by("number"))
     values: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
     for entry_id, aspect_id, judge_id, value in Mark.objects.filter(
         sheet__entry__round=event_round, sheet__status__in=statuses
