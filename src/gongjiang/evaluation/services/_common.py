@@ -56,6 +56,6 @@ def raise_if(errors: dict[str, list[str]], summary: str = "信息有误，请按
 
 def fresh_batch(batch: EvaluationBatch) -> EvaluationBatch:
     """The batch as it is now, locked for the rest of the transaction (callers may hold stale copies)."""
-    return EvaluationBatch.objects.select_for_update().select_related("body", "body__organization", "rule_set").get(
+    return EvaluationBatch.objects.select_for_update(of=("self",)).select_related("body", "body__organization", "rule_set").get(
         pk=batch.pk
     )

@@ -170,7 +170,7 @@ def application_submit(
 
     The rule set decides at once: the application is accepted, or refused with the Chinese
     explanation of what is missing (kept on the record so an admin may grant 破格)."""
-    batch = EvaluationBatch.objects.select_for_update().select_related("body", "body__organization", "rule_set").get(pk=batch.pk)
+    batch = EvaluationBatch.objects.select_for_update(of=("self",)).select_related("body", "body__organization", "rule_set").get(pk=batch.pk)
     if actor is not None:
         scope = scope_for(actor)
         own = getattr(getattr(actor, "person", None), "pk", None) == person.pk
@@ -203,7 +203,7 @@ def application_bulk_submit(
     """An employer applies for several of its staff at once. ``rows``: ``person``, ``grade`` and
     the facts. All or nothing: any invalid row refuses the whole submission with the row named;
     ineligible people are recorded as refused with their explanation, like single applications."""
-    batch = EvaluationBatch.objects.select_for_update().select_related("body", "body__organization", "rule_set").get(pk=batch.pk)
+    batch = EvaluationBatch.objects.select_for_update(of=("self",)).select_related("body", "body__organization", "rule_set").get(pk=batch.pk)
     if actor is not None and not organization_queryset(actor, write=True).filter(pk=employer.pk).exists():
         raise PermissionDeniedError()
     errors: dict[str, list[str]] = {}
@@ -248,7 +248,7 @@ def application_bulk_submit(
 @transaction.atomic
 def application_withdraw(*, actor: Any, application: Application) -> Application:
     """The applicant (or the body) withdraws before the exams start."""
-    application = Application.objects.select_for_update().select_related("batch").get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("batch").get(pk=application.pk)
     own = getattr(getattr(actor, "person", None), "pk", None) == application.person_id
     if actor is not None and not own:
         require_batch_write(actor, application.batch)
@@ -264,7 +264,7 @@ def application_withdraw(*, actor: Any, application: Application) -> Application
 def application_approve_exception(*, actor: Any, application: Application, reason: str) -> Application:
     """破格: an administrator accepts an application the rule set refused, with a reason."""
     require_batch_write(actor, application.batch)
-    application = Application.objects.select_for_update().select_related("batch").get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("batch").get(pk=application.pk)
     if application.status != Application.Status.REFUSED:
         raise fail(ERR_EXCEPTION_STATE, "status")
     if not (reason or "").strip():

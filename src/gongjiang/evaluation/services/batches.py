@@ -147,7 +147,7 @@ def batch_update(*, actor: Any, batch: EvaluationBatch, **changes: Any) -> Evalu
 
 
 def _lock(batch: EvaluationBatch) -> EvaluationBatch:
-    return EvaluationBatch.objects.select_for_update().select_related("body", "rule_set").get(pk=batch.pk)
+    return EvaluationBatch.objects.select_for_update(of=("self",)).select_related("body", "rule_set").get(pk=batch.pk)
 
 
 def assignment_problems(batch: EvaluationBatch) -> list[str]:

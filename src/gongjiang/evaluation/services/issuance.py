@@ -138,7 +138,7 @@ def batch_issue(*, actor: Any, batch: EvaluationBatch, issued_on: dt.date | None
     mark it certified. Every passed application gets the next serial of the body for the year
     and level, in application order; the holders' levels follow at once."""
     require_batch_write(actor, batch)
-    batch = EvaluationBatch.objects.select_for_update().select_related("body", "body__organization", "occupation", "work_type").get(pk=batch.pk)
+    batch = EvaluationBatch.objects.select_for_update(of=("self",)).select_related("body", "body__organization", "occupation", "work_type").get(pk=batch.pk)
     today = timezone.localdate()
     if batch.status != EvaluationBatch.Status.PUBLICITY:
         raise fail(ERR_NOT_PUBLICITY, "status", state=batch.get_status_display())
@@ -198,7 +198,7 @@ def evaluation_certificate_reissue(*, actor: Any, application: Application, reas
         raise fail(ERR_NO_CERTIFICATE, "certificate")
     if not (reason or "").strip():
         raise fail("补发须填写原因。", "reason")
-    application = Application.objects.select_for_update().select_related(
+    application = Application.objects.select_for_update(of=("self",)).select_related(
         "batch", "batch__body", "batch__body__organization", "batch__occupation", "batch__work_type", "person"
     ).get(pk=application.pk)
     certificate = _issue_one(actor=actor, application=application, issued_on=timezone.localdate(),

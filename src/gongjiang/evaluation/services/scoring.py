@@ -84,7 +84,7 @@ def _acting_evaluator(actor: Any, sheet: ScoreSheet, evaluator: Evaluator | None
 
 
 def _lock_sheet(sheet: ScoreSheet) -> ScoreSheet:
-    return ScoreSheet.objects.select_for_update().select_related(
+    return ScoreSheet.objects.select_for_update(of=("self",)).select_related(
         "application", "application__person", "application__batch", "application__batch__body"
     ).get(pk=sheet.pk)
 
@@ -228,7 +228,7 @@ def sheet_correct(*, actor: Any, sheet: ScoreSheet, score: Any, reason: str) -> 
 
 @transaction.atomic
 def application_mark_absent(*, actor: Any, application: Application) -> Application:
-    application = Application.objects.select_for_update().select_related("batch").get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("batch").get(pk=application.pk)
     require_batch_write(actor, application.batch)
     if application.batch.status not in SCORING_STATES:
         raise fail(ERR_ABSENT_STATE, "status")
