@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -72,3 +73,39 @@ def test_recognition_list_and_foreign_certificate(city, personas):
     listing = client_for(personas.wang).get("/api/v1/international/recognitions/")
     assert listing.json()["count"] == 1
     assert client_for(personas.sam).get("/api/v1/international/recognitions/").json()["count"] == 0
+
+
+def test_verify_document_project_patch_mentor_and_member_leave(city, personas):
+    from gongjiang.international import services
+
+    api = client_for(personas.city)
+    partner = services.partner_create(actor=None, name="俄罗斯学院", country="RU", partner_kind="college",
+                                      managed_by=city.city_bureau)
+    college = factories.organization("技师学院", kind="technical_college", region_obj=city.city)
+    agreement = services.agreement_create(actor=None, title="协议", kind="framework", managed_by=city.city_bureau,
+                                          parties=[services.PartySpec(college), services.PartySpec(partner.organization)],
+                                          term_months=12)
+    services.agreement_attach_document(actor=None, agreement=agreement, content=b"agreed", filename="a.txt")
+    same = api.post(f"/api/v1/international/agreements/{agreement.pk}/verify-document/",
+                    {"document": SimpleUploadedFile("x.txt", b"agreed")}, format="multipart")
+    other = api.post(f"/api/v1/international/agreements/{agreement.pk}/verify-document/",
+                     {"document": SimpleUploadedFile("x.txt", b"changed")}, format="multipart")
+    assert same.json()["matches"] is True and other.json()["matches"] is False
+    project = services.joint_project_create(actor=None, name="项目", managed_by=city.city_bureau,
+                                            partners=[partner.organization], start_date=dt.date(2024, 1, 1))
+    response = api.patch(f"/api/v1/international/joint-projects/{project.pk}/",
+                         {"status": "completed", "participants": [personas.wang.person.pk]}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "completed"
+    assert list(project.participants.all()) == [personas.wang.person]
+    assert client_for(personas.olga).patch(f"/api/v1/international/joint-projects/{project.pk}/",
+                                           {"status": "cancelled"}, format="json").status_code == 403
+    mentor = services.mentor_create(actor=None, name="Hans", country="DE", expertise="自动化",
+                                    managed_by=city.city_bureau, introduced_on=dt.date(2024, 1, 1))
+    assert api.patch(f"/api/v1/international/mentors/{mentor.pk}/", {"is_active": False},
+                     format="json").json()["is_active"] is False
+    alliance = services.alliance_create(actor=None, name="联盟", founded_on=dt.date(2023, 11, 22), guided_by=city.city_bureau)
+    member = services.alliance_member_add(actor=None, alliance=alliance, organization=partner.organization,
+                                          joined_on=dt.date(2023, 11, 22))
+    left = api.post(f"/api/v1/international/alliances/{alliance.pk}/members/{member.pk}/leave/",
+                    {"on": "2024-06-30"}, format="json")
+    assert left.status_code == 200 and left.json()["left_on"] == "2024-06-30"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -158,3 +160,21 @@ def test_schema_documents_the_training_and_international_endpoints(city, persona
     for path in ("/api/v1/training/programs/{id}/selection/", "/api/v1/apprenticeships/{id}/status/",
                  "/api/v1/subsidies/claims/preview/", "/api/v1/international/agreements/{id}/approvals/"):
         assert path in paths, path
+
+
+def test_session_patch_and_complete_all_over_http(city, personas, tour):
+    from gongjiang.training.services import programs as services
+
+    api = client_for(personas.city)
+    session = services.session_add(actor=None, program=tour, title="参观", date=dt.date(2024, 10, 13))
+    response = api.patch(f"/api/v1/training/sessions/{session.pk}/", {"hours": "6.5", "location": "慕尼黑"},
+                         format="json")
+    assert response.status_code == 200 and response.json()["location"] == "慕尼黑"
+    nomination = services.nomination_create(actor=None, program=tour, person=personas.wang.person)
+    services.selection_decide(actor=None, program=tour, selected=[nomination])
+    result = api.post(f"/api/v1/training/programs/{tour.pk}/complete-all/", format="json")
+    assert result.status_code == 200
+    assert result.json()["completed"] == [] and result.json()["refused"][0]["person"] == "王师傅"
+    services.attendance_record(actor=None, session=session, marks={tour.enrollments.get().pk: "present"})
+    result = api.post(f"/api/v1/training/programs/{tour.pk}/complete-all/", format="json")
+    assert [row["status"] for row in result.json()["completed"]] == ["completed"]

@@ -318,6 +318,36 @@ class CooperationAgreementApproveApi(APIView):
         return Response(CooperationAgreementOutput(agreement).data)
 
 
+class CooperationAgreementVerifyDocumentApi(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(BaseInput):
+        document = serializers.FileField(label=_("待核对的文件"))
+
+    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        matches = serializers.BooleanField(label=_("与协议文本一致"))
+        sha256 = serializers.CharField(label=_("文件 SHA-256"))
+        document_sha256 = serializers.CharField(label=_("协议文本 SHA-256"))
+
+    @extend_schema(tags=[TAG], summary=_("核对一份文件是否就是协议文本（按 SHA-256）"),
+                   request={"multipart/form-data": InputSerializer},
+                   responses={200: OutputSerializer, 400: ERRORS[400], 404: ERRORS[404]})
+    def post(self, request: Request, pk: int) -> Response:
+        import hashlib
+
+        agreement = selectors.agreement_get_for_user(user=request.user, pk=pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["document"]
+        if upload.size > MAX_DOCUMENT_BYTES:
+            raise ApplicationError(_("文件不能超过 20 MB。"), field="document")
+        content = upload.read()
+        return Response(self.OutputSerializer({
+            "matches": services.document_matches(agreement=agreement, content=content),
+            "sha256": hashlib.sha256(content).hexdigest(), "document_sha256": agreement.document_sha256,
+        }).data)
+
+
 class CooperationAgreementTerminateApi(APIView):
     class InputSerializer(BaseInput):
         on = serializers.DateField(label=_("终止日期"))
@@ -354,6 +384,25 @@ class AlliancesApi(APIView):
         serializer = self.InputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         return _created(AllianceOutput, services.alliance_create(actor=request.user, **serializer.validated_data))
+
+
+class AllianceMemberLeaveApi(APIView):
+    class InputSerializer(BaseInput):
+        on = serializers.DateField(label=_("退出日期"))
+
+    @extend_schema(tags=[TAG], summary=_("联盟成员退出"), request=InputSerializer,
+                   responses={200: AllianceMemberOutput, 400: ERRORS[400], 403: ERRORS[403], 404: ERRORS[404]})
+    def post(self, request: Request, pk: int, member_pk: int) -> Response:
+        alliance = selectors.alliance_get_for_user(user=request.user, pk=pk)
+        member = alliance.members.filter(pk=member_pk).first()
+        if member is None:
+            from django.http import Http404
+
+            raise Http404
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(AllianceMemberOutput(services.alliance_member_leave(
+            actor=request.user, member=member, **serializer.validated_data)).data)
 
 
 class AllianceMembersApi(APIView):
@@ -410,6 +459,32 @@ class JointProjectsApi(APIView):
         return _created(JointProjectOutput, services.joint_project_create(actor=request.user, **serializer.validated_data))
 
 
+class JointProjectApi(APIView):
+    class InputSerializer(BaseInput):
+        name = serializers.CharField(required=False, max_length=200, label=_("项目名称"))
+        partners = serializers.ListField(child=any_organization_field(label=_("合作机构")), required=False,
+                                         label=_("合作机构"))
+        programs = serializers.ListField(child=program_field(label=_("培训项目")), required=False,
+                                         label=_("培训项目"))
+        participants = serializers.ListField(child=person_field(label=_("参与人员")), required=False,
+                                             label=_("参与人员"))
+        start_date = serializers.DateField(required=False, label=_("开始日期"))
+        end_date = serializers.DateField(required=False, allow_null=True, label=_("结束日期"))
+        status = serializers.ChoiceField(choices=JointProject.Status.choices, required=False, label=_("状态"))
+        occupation_name = serializers.CharField(required=False, allow_blank=True, max_length=100,
+                                                label=_("职业/专业方向"))
+        description = serializers.CharField(required=False, allow_blank=True, label=_("说明"))
+
+    @extend_schema(tags=[TAG], summary=_("修改联合培养项目（合作机构、培训项目、参与人员、状态）"), request=InputSerializer,
+                   responses={200: JointProjectOutput, 400: ERRORS[400], 403: ERRORS[403], 404: ERRORS[404]})
+    def patch(self, request: Request, pk: int) -> Response:
+        project = selectors.joint_project_get_for_user(user=request.user, pk=pk)
+        serializer = self.InputSerializer(data=request.data, context={"request": request}, partial=True)
+        serializer.is_valid(raise_exception=True)
+        return Response(JointProjectOutput(services.joint_project_update(
+            actor=request.user, project=project, **serializer.validated_data)).data)
+
+
 class InternationalMentorsApi(APIView):
     pagination_class = ApiPagination
 
@@ -432,6 +507,20 @@ class InternationalMentorsApi(APIView):
         serializer = self.InputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         return _created(InternationalMentorOutput, services.mentor_create(actor=request.user, **serializer.validated_data))
+
+
+class InternationalMentorApi(APIView):
+    class InputSerializer(BaseInput):
+        is_active = serializers.BooleanField(label=_("在聘"))
+
+    @extend_schema(tags=[TAG], summary=_("国际导师在聘/解聘"), request=InputSerializer,
+                   responses={200: InternationalMentorOutput, 400: ERRORS[400], 403: ERRORS[403], 404: ERRORS[404]})
+    def patch(self, request: Request, pk: int) -> Response:
+        mentor = selectors.mentor_get_for_user(user=request.user, pk=pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(InternationalMentorOutput(services.mentor_set_active(
+            actor=request.user, mentor=mentor, **serializer.validated_data)).data)
 
 
 class MentorEngagementsApi(APIView):
@@ -598,12 +687,18 @@ urlpatterns = [
          name="api-intl-agreement-document"),
     path("international/agreements/<int:pk>/approvals/", CooperationAgreementApproveApi.as_view(),
          name="api-intl-agreement-approve"),
+    path("international/agreements/<int:pk>/verify-document/", CooperationAgreementVerifyDocumentApi.as_view(),
+         name="api-intl-agreement-verify-document"),
     path("international/agreements/<int:pk>/terminate/", CooperationAgreementTerminateApi.as_view(),
          name="api-intl-agreement-terminate"),
     path("international/alliances/", AlliancesApi.as_view(), name="api-intl-alliances"),
     path("international/alliances/<int:pk>/members/", AllianceMembersApi.as_view(), name="api-intl-alliance-members"),
+    path("international/alliances/<int:pk>/members/<int:member_pk>/leave/", AllianceMemberLeaveApi.as_view(),
+         name="api-intl-alliance-member-leave"),
     path("international/joint-projects/", JointProjectsApi.as_view(), name="api-intl-projects"),
+    path("international/joint-projects/<int:pk>/", JointProjectApi.as_view(), name="api-intl-project"),
     path("international/mentors/", InternationalMentorsApi.as_view(), name="api-intl-mentors"),
+    path("international/mentors/<int:pk>/", InternationalMentorApi.as_view(), name="api-intl-mentor"),
     path("international/mentors/<int:pk>/engagements/", MentorEngagementsApi.as_view(), name="api-intl-engagements"),
     path("international/events/", ExchangeEventsApi.as_view(), name="api-intl-events"),
     path("international/recognitions/", RecognitionsApi.as_view(), name="api-intl-recognitions"),

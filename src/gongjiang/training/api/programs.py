@@ -184,6 +184,24 @@ def _session_for(request: Request, pk: int) -> TrainingSession:
 
 
 class TrainingSessionApi(APIView):
+    class InputSerializer(BaseInput):
+        title = serializers.CharField(required=False, max_length=200, label=_("内容"))
+        date = serializers.DateField(required=False, label=_("日期"))
+        start_time = serializers.TimeField(required=False, allow_null=True, label=_("开始时间"))
+        end_time = serializers.TimeField(required=False, allow_null=True, label=_("结束时间"))
+        hours = serializers.DecimalField(max_digits=4, decimal_places=1, required=False, label=_("学时"))
+        location = serializers.CharField(required=False, allow_blank=True, max_length=200, label=_("地点"))
+        teacher = serializers.CharField(required=False, allow_blank=True, max_length=100, label=_("授课/带教"))
+
+    @extend_schema(tags=[TAG], summary=_("修改课次"), request=InputSerializer,
+                   responses={200: TrainingSessionOutput, 400: ERRORS[400], 403: ERRORS[403], 404: ERRORS[404]})
+    def patch(self, request: Request, pk: int) -> Response:
+        serializer = self.InputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        session = services.session_update(actor=request.user, session=_session_for(request, pk),
+                                          **serializer.validated_data)
+        return Response(TrainingSessionOutput(session).data)
+
     @extend_schema(tags=[TAG], summary=_("删除课次（未记考勤时）"), request=None,
                    responses={204: None, 400: ERRORS[400], 403: ERRORS[403], 404: ERRORS[404]})
     def delete(self, request: Request, pk: int) -> Response:
@@ -359,6 +377,23 @@ class TrainingAssessmentApi(APIView):
         enrollment = services.assessment_record(actor=request.user, enrollment=enrollment,
                                                 **serializer.validated_data)
         return Response(TrainingEnrollmentOutput(enrollment).data)
+
+
+class TrainingCompleteAllApi(APIView):
+    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        completed = TrainingEnrollmentOutput(many=True)
+        refused = serializers.ListField(child=serializers.DictField(), label=_("未结业及原因"))
+
+    @extend_schema(tags=[TAG], summary=_("为符合条件的全部学员办理结业"), request=None,
+                   responses={200: OutputSerializer, 403: ERRORS[403], 404: ERRORS[404]})
+    def post(self, request: Request, pk: int) -> Response:
+        program = selectors.program_get_for_user(user=request.user, pk=pk)
+        result = services.program_complete_eligible(actor=request.user, program=program)
+        return Response(self.OutputSerializer({
+            "completed": result.completed,
+            "refused": [{"enrollment": e.pk, "person": e.person.name, "reasons": reasons}
+                        for e, reasons in result.refused],
+        }).data)
 
 
 class TrainingCompleteApi(APIView):

@@ -12,6 +12,8 @@ urlpatterns = [
     path("training/programs/<int:pk>/apply/", p.TrainingApplyApi.as_view(), name="api-training-apply"),
     path("training/programs/<int:pk>/selection/", p.TrainingSelectionApi.as_view(), name="api-training-selection"),
     path("training/programs/<int:pk>/enrollments/", p.TrainingEnrollmentsApi.as_view(), name="api-training-enrollments"),
+    path("training/programs/<int:pk>/complete-all/", p.TrainingCompleteAllApi.as_view(),
+         name="api-training-complete-all"),
     path("training/sessions/<int:pk>/", p.TrainingSessionApi.as_view(), name="api-training-session"),
     path("training/sessions/<int:pk>/attendance/", p.TrainingAttendanceApi.as_view(), name="api-training-attendance"),
     path("training/nominations/<int:pk>/withdraw/", p.TrainingNominationWithdrawApi.as_view(),
