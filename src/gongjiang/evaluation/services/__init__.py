@@ -40,6 +40,7 @@ from gongjiang.evaluation.services.issuance import (
     report_export,
 )
 from gongjiang.evaluation.services.publicity import objection_record, objection_resolve
+from gongjiang.evaluation.services.rule_sets import rule_set_save
 from gongjiang.evaluation.services.scoring import (
     application_mark_absent,
     recheck_record,
@@ -58,6 +59,6 @@ __all__ = [
     "batch_issue", "batch_transition", "batch_unassign_evaluator", "batch_update", "body_extend_validity", "body_file",
     "body_scope_remove", "body_scope_set", "body_set_status", "eligibility_preview", "evaluation_certificate_reissue",
     "evaluation_certificate_revoke", "evaluator_add", "evaluator_deactivate", "objection_record", "objection_resolve",
-    "post_appoint", "post_end", "recheck_record", "recheck_sample", "report_export", "scope_problems", "score_enter",
+    "post_appoint", "post_end", "rule_set_save", "recheck_record", "recheck_sample", "report_export", "scope_problems", "score_enter",
     "scores_import", "sheet_correct", "sheet_return", "sheet_submit", "sheets_lock",
 ]
