@@ -128,11 +128,14 @@ def organization_update(*, actor: Any, organization: Organization, **data: Any) 
     cleaned = _clean(data, instance=organization)
     before = audit.snapshot(organization)
     fields = [k for k in cleaned if k in EDITABLE_FIELDS]
+    parent_changed = "parent" in fields and (
+        (cleaned["parent"].pk if cleaned["parent"] is not None else None) != organization.parent_id
+    )
     for key in fields:
         setattr(organization, key, cleaned[key])
     organization.full_clean(exclude=["path", "credit_code"])
     organization.save(update_fields=[*fields, "updated_at"] if fields else None)
-    if "parent" in fields:
+    if parent_changed:
         _check_parent_in_scope(actor, organization.parent)
         _refresh_paths(organization)
     changes = audit.diff(before, audit.snapshot(organization))

@@ -76,7 +76,10 @@ def person_list(*, user: Any, filters: PersonFilters | None = None) -> QuerySet[
         text = filters.q.strip()
         looks_like_number = len(normalize_id_number(text)) >= 15 and normalize_id_number(text)[:6].isdigit()
         if looks_like_number:
-            queryset = queryset.filter(id_number_hash__in=lookup_hashes(text))
+            # A long number may be an ID number or a (legacy 16-digit) certificate number.
+            queryset = queryset.filter(
+                Q(id_number_hash__in=lookup_hashes(text)) | Q(certificates__number=normalize_id_number(text))
+            )
         else:
             queryset = queryset.filter(Q(name__icontains=text) | Q(certificates__number=text.upper()))
     if filters.id_number:

@@ -54,6 +54,7 @@ ERR_CERT_LEVEL_MISMATCH = gettext_noop("证书编号中的等级代码（第 {po
 ERR_LEVEL_NOT_IN_OCCUPATION = gettext_noop("职业“{occupation}”未设置“{level}”等级。")
 ERR_EMPLOYMENT_DATES = gettext_noop("结束日期不能早于起始日期。")
 ERR_DATE_FUTURE = gettext_noop("日期不能晚于今天。")
+ERR_UPDATE_LEAVES_SCOPE = gettext_noop("这次修改会使该人员移出您的管理范围，请联系上级管理部门办理。")
 ERR_REVOKE_REASON = gettext_noop("撤销证书须填写原因。")
 ERR_HONOR_YEAR = gettext_noop("荣誉年度应在 1950 年至今年之间。")
 
@@ -249,6 +250,10 @@ def person_update(*, actor: Any, person: Person, **data: Any) -> Person:
         setattr(person, key, value)
     person.full_clean(exclude=["id_number_encrypted", "id_number_hash", "id_number_masked", "mobile_encrypted"])
     person.save()
+    if actor is not None and not _can_write_person(actor, person):
+        # The change would move the person out of the actor's own scope (e.g. a district admin
+        # setting a residence in another district): refuse, and the transaction rolls back.
+        raise ApplicationError(_(ERR_UPDATE_LEAVES_SCOPE), field="residence_region")
     audit.record(
         "people.person.updated", obj=person, changes=audit.diff(before, audit.snapshot(person)), actor=actor
     )
