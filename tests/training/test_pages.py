@@ -177,3 +177,9 @@ def test_person_history_page_and_profile_fragment(city, personas, login):
     assert fragment.status_code == 200 and "<html" not in fragment.content.decode()
     assert 'id="training"' in fragment.content.decode()
     assert login(personas.kira).get(f"/training/people/{pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "＝1+1", "\tx"])
+def test_export_cells_are_formula_safe(text):
+    assert exports.safe_cell_value(text) == "'" + text
+    assert exports.safe_cell_value(-1) == -1

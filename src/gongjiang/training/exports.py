@@ -23,6 +23,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from gongjiang.core import audit
+from gongjiang.imports.rules import formula_safe
 from gongjiang.training.models import (
     Apprenticeship,
     Enrollment,
@@ -33,15 +34,9 @@ from gongjiang.training.models import (
     TrainingProgram,
 )
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_SIZE = 1000
-
-
-def safe_cell_value(value: Any) -> Any:
-    """A value a spreadsheet shows as text, never runs as a formula (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+# The platform's one rule for formula-safe cells (also full-width ＝＋－＠ and line breaks).
+safe_cell_value = formula_safe
 
 
 @dataclass(frozen=True)
