@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from gongjiang.core import audit
@@ -53,6 +54,8 @@ def _clean_fields(fields: dict[str, Any] | None) -> dict[str, Any]:
             raise ApplicationError(_(ERR_PRIVATE_FIELD).format(key=key), field="fields")
         if value is None:
             continue
+        if isinstance(value, Promise):
+            value = str(value)  # a lazily translated text
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             raise ApplicationError(_(ERR_FIELDS), field="fields")
         cleaned[str(key)] = value
@@ -101,7 +104,7 @@ def credential_issue(
     """
     if kind not in Credential.Kind.values:
         raise ApplicationError(_(ERR_KIND), field="kind")
-    title = (title or "").strip()
+    title = str(title or "").strip()
     if not title:
         raise ApplicationError(_(ERR_TITLE), field="title")
     clean_fields = _clean_fields(fields)
