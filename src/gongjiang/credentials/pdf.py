@@ -136,8 +136,28 @@ def rows_for(credential: Any, identity: Identity | None) -> list[tuple[str, str]
     return rows
 
 
+KIND_HEADINGS = {
+    "skill_level": "职业技能等级证书",
+    "competition_award": "荣誉证书",
+    "training_completion": "结业证书",
+    "post_appointment": "聘书",
+    "other": "证书",
+}
+
+
 def default_body(credential: Any) -> str:
     fields = credential.fields
+    if fields.get("body"):
+        return str(fields["body"])
+    name = credential.holder_name
+    if credential.kind == "competition_award" and fields.get("award"):
+        rank = f"（第 {fields['rank']} 名）" if fields.get("rank") else ""
+        return f"{name}同志在{fields.get('competition', '')}{fields.get('event', '')}项目中荣获{fields['award']}{rank}，特发此证。"
+    if credential.kind == "training_completion" and fields.get("program"):
+        hours = f"，共 {fields['hours']} 学时" if fields.get("hours") else ""
+        period = f"（{fields['period']}）" if fields.get("period") else ""
+        result = f"，考核{fields['result']}" if fields.get("result") else ""
+        return f"{name}同志参加{fields['program']}{period}{hours}{result}，准予结业，特发此证。"
     if credential.kind == "skill_level":
         level = fields.get("level_name") or ""
         occupation = fields.get("occupation") or ""
@@ -152,18 +172,20 @@ def render_credential_pdf(
     credential: Any, *, identity: Identity | None, verification_url: str, photo: bytes | None = None
 ) -> bytes:
     """Render the A4 PDF of ``credential`` (a credentials.Credential) and return its bytes."""
-    title = "职业技能等级证书" if credential.kind == "skill_level" else credential.title
-    pdf = _new_document(title)
+    title = KIND_HEADINGS.get(credential.kind, "证书")
+    pdf = _new_document(credential.title)
     # Frame
     pdf.set_draw_color(150, 110, 40)
     pdf.set_line_width(1.2)
     pdf.rect(10, 10, 190, 277)
     pdf.set_line_width(0.3)
     pdf.rect(13, 13, 184, 271)
-    # Title
+    # Title, and the document's own name under it when it says more
     _centered(pdf, 42, title, 30)
-    if credential.kind != "skill_level" and credential.title != title:
-        _centered(pdf, 52, credential.title, 14)
+    if credential.title != title:
+        pdf.set_font(FONT, size=13)
+        for index, line in enumerate(_wrap(pdf, credential.title, 160)[:2]):
+            _centered(pdf, 52 + index * 6.5, line, 13)
     # Photo box (一寸 25×35 mm) with the photo when there is one
     photo_x, photo_y = 160, 62
     pdf.set_draw_color(120, 120, 120)
