@@ -255,21 +255,29 @@ class PeopleExporter(Exporter):
         def job(person: Any, ctx: ExportContext) -> Any:
             return ctx.extra.get(person.pk)
 
+        # Choice labels translated once, not once per row (gettext costs ~10 µs a call).
+        from gongjiang.catalog.levels import SkillLevel
+
+        id_types = {value: str(label) for value, label in Person.IdType.choices}
+        sexes = {value: str(label) for value, label in Person.Sex.choices}
+        education = {value: str(label) for value, label in Person.Education.choices}
+        levels = {value: str(label) for value, label in SkillLevel.choices}
+
         return [
             ExportColumn(_("姓名"), lambda p, c: p.name, 12),
-            ExportColumn(_("证件类型"), lambda p, c: Person.IdType(p.id_type).label, 14),
+            ExportColumn(_("证件类型"), lambda p, c: id_types.get(p.id_type, p.id_type), 14),
             ExportColumn(_("身份证号码"), id_number, 22),
-            ExportColumn(_("性别"), lambda p, c: p.get_sex_display(), 8),
+            ExportColumn(_("性别"), lambda p, c: sexes.get(p.sex, p.sex), 8),
             ExportColumn(_("出生日期"), lambda p, c: _date(p.birth_date), 12),
             ExportColumn(_("手机号码"), mobile, 14),
-            ExportColumn(_("学历"), lambda p, c: p.get_education_display() if p.education else "", 14),
+            ExportColumn(_("学历"), lambda p, c: education.get(p.education, p.education), 14),
             ExportColumn(_("常住地"), lambda p, c: p.residence_region_id or "", 10),
             ExportColumn(_("工作单位"), lambda p, c: p.current_employer.name if p.current_employer else "", 24),
             ExportColumn(_("单位统一社会信用代码"), lambda p, c: (p.current_employer.credit_code or "") if p.current_employer else "", 22),
             ExportColumn(_("岗位"), lambda p, c: job(p, c).post if job(p, c) else "", 12),
             ExportColumn(_("入职日期"), lambda p, c: job(p, c).start_date if job(p, c) else None, 12),
             ExportColumn(_("备注"), lambda p, c: p.notes, 20),
-            ExportColumn(_("当前技能等级"), lambda p, c: p.get_current_level_display() if p.current_level is not None else "", 16),
+            ExportColumn(_("当前技能等级"), lambda p, c: levels.get(p.current_level, ""), 16),
             ExportColumn(_("主要职业"), lambda p, c: p.primary_occupation.name if p.primary_occupation else "", 16),
         ]
 
