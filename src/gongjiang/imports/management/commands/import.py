@@ -36,8 +36,10 @@ class ProgressBar:
         if not self.enabled:
             return
         labels = {"validating": "校验", "writing": "写入"}
-        if phase != self.phase and self.phase:
-            self.stream.write("\n")
+        if phase != self.phase:
+            if self.phase:
+                self.stream.write("\n")
+            self.started = time.monotonic()  # the rate is per phase
         self.phase = phase
         width = 30
         fraction = done / total if total else 0
