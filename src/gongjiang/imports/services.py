@@ -211,6 +211,9 @@ def import_job_validate(*, job: ImportJob, actor: Any = None, progress: Callable
     job.status = ImportJob.Status.VALIDATED
     job.finished_at = timezone.now()
     job.save()
+    # The valid rows are spooled and the error report built: the upload itself is not needed
+    # any more, so it does not wait on disk for the user to confirm.
+    upload.unlink(missing_ok=True)
     return job
 
 

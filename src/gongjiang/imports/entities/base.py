@@ -159,6 +159,30 @@ class Entity:
         return list(self.columns)
 
 
+def foreign_dependents(queryset: Any, *, own: Iterable[type[Any]]) -> list[str]:
+    """Names of models, other than ``own``, whose rows would be deleted with (or block the
+    deletion of) the objects in ``queryset`` — records other modules attached to them later.
+
+    Uses Django's deletion collector, so relations added by apps this module does not know
+    (training enrolments, competition entries …) are found too.
+    """
+    from django.db import router
+    from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+
+    own = set(own)
+    collector = Collector(using=router.db_for_write(queryset.model))
+    try:
+        collector.collect(queryset)
+    except (ProtectedError, RestrictedError) as error:
+        blocked = getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", None) or []
+        return sorted({str(obj._meta.verbose_name) for obj in list(blocked)[:50]})
+    found = {str(model._meta.verbose_name) for model, objects in collector.data.items() if model not in own and objects}
+    for fast in collector.fast_deletes:
+        if fast.model not in own and fast.exists():
+            found.add(str(fast.model._meta.verbose_name))
+    return sorted(found)
+
+
 _REGISTRY: dict[str, Entity] = {}
 
 

@@ -25,6 +25,7 @@ from gongjiang.imports.entities.base import (
     ImportContext,
     RowState,
     WriteResult,
+    foreign_dependents,
     register,
 )
 from gongjiang.imports.entities.lookups import find_organization, find_region, organization_writable
@@ -242,9 +243,10 @@ class OrganizationsEntity(Entity):
         created = [pk for r in records if r.action == "created" for pk in r.object_ids]
         problems = []
         queryset = Organization.objects.filter(pk__in=created)
-        if (queryset.filter(memberships__isnull=False).exists() or queryset.filter(employments__isnull=False).exists()
-                or Organization.objects.filter(parent_id__in=created).exclude(pk__in=created).exists()):
-            problems.append(gettext("本次导入新增的单位已有成员账号、在职人员或下级单位。"))
+        others = foreign_dependents(queryset, own=(Organization,))
+        if others or Organization.objects.filter(parent_id__in=created).exclude(pk__in=created).exists():
+            problems.append(gettext("本次导入新增的单位已有其他记录（{what}）或下级单位。").format(
+                what="、".join(others) or "—"))
         touched = created + [r.object_ids[0] for r in records if r.action == "updated"]
         if Organization.objects.filter(pk__in=touched, updated_at__gt=since).exists():
             problems.append(gettext("本次导入涉及的单位在导入后又被修改过。"))

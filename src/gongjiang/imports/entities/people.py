@@ -32,6 +32,7 @@ from gongjiang.imports.entities.base import (
     ImportContext,
     RowState,
     WriteResult,
+    foreign_dependents,
     register,
 )
 from gongjiang.imports.entities.lookups import find_organization, find_region, organization_writable
@@ -469,17 +470,16 @@ class PeopleEntity(Entity):
 
     def rollback_conflicts(self, *, records: list[Any], since: dt.datetime) -> list[str]:
         """Reasons the job cannot be undone (later changes that undoing would destroy)."""
-        from gongjiang.people.models import Certificate, Honor, Person
+        from gongjiang.people.models import Employment, Person
 
         created = [pk for r in records if r.model == "people.person" and r.action == "created" for pk in r.object_ids]
         updated = [r.object_ids[0] for r in records if r.model == "people.person" and r.action == "updated"]
         problems: list[str] = []
-        for start in range(0, max(len(created), 1), 900):
+        for start in range(0, len(created), 900):
             chunk = created[start : start + 900]
-            if not chunk:
-                break
-            if Certificate.objects.filter(holder_id__in=chunk).exists() or Honor.objects.filter(person_id__in=chunk).exists():
-                problems.append(gettext("本次导入新增的人员已有证书或荣誉记录。"))
+            others = foreign_dependents(Person.objects.filter(pk__in=chunk), own=(Person, Employment))
+            if others:
+                problems.append(gettext("本次导入新增的人员已有其他记录（{what}）。").format(what="、".join(others)))
                 break
             if Person.objects.filter(pk__in=chunk, user__isnull=False).exists():
                 problems.append(gettext("本次导入新增的人员已开通登录账号。"))
