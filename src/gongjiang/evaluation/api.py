@@ -11,6 +11,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,7 +29,7 @@ from gongjiang.evaluation.models import (
 from gongjiang.people.selectors import person_queryset
 
 
-class BodyOutput(serializers.ModelSerializer):
+class EvaluationBodyOutput(serializers.ModelSerializer):
     organization = serializers.CharField(source="organization.name")
     number_prefix = serializers.CharField()
 
@@ -38,7 +39,7 @@ class BodyOutput(serializers.ModelSerializer):
                   "institution_code", "province_code", "site_code", "number_prefix", "valid_from", "valid_until", "status"]
 
 
-class BatchOutput(serializers.ModelSerializer):
+class EvaluationBatchOutput(serializers.ModelSerializer):
     body = serializers.CharField(source="body.filed_name")
     body_id = serializers.IntegerField()
     occupation_code = serializers.CharField(source="occupation.code")
@@ -52,7 +53,7 @@ class BatchOutput(serializers.ModelSerializer):
                   "sites", "capacity", "fee", "pass_mark", "publicity_days", "certified_on"]
 
 
-class ApplicationOutput(serializers.ModelSerializer):
+class EvaluationApplicationOutput(serializers.ModelSerializer):
     person = serializers.CharField(source="person.name")
     person_id = serializers.IntegerField()
     certificate_number = serializers.CharField(source="certificate.number", default=None)
@@ -63,7 +64,7 @@ class ApplicationOutput(serializers.ModelSerializer):
                   "result", "certificate_number", "is_bulk"]
 
 
-class SheetOutput(serializers.ModelSerializer):
+class ScoreSheetOutput(serializers.ModelSerializer):
     entries = serializers.SerializerMethodField()
 
     class Meta:
@@ -83,14 +84,19 @@ def _page(request: Request, queryset: Any, serializer: type[serializers.BaseSeri
     return paginator.get_paginated_response(serializer(page, many=True).data)
 
 
+TAG = "等级认定"
+
+
 class BodyListApi(APIView):
+    @extend_schema(tags=[TAG], summary="评价机构列表", responses=EvaluationBodyOutput(many=True))
     def get(self, request: Request) -> Response:
-        return _page(request, selectors.body_list(user=request.user, q=request.query_params.get("q", "")), BodyOutput, self)
+        return _page(request, selectors.body_list(user=request.user, q=request.query_params.get("q", "")), EvaluationBodyOutput, self)
 
 
 class BodyDetailApi(APIView):
+    @extend_schema(tags=[TAG], summary="评价机构", responses=EvaluationBodyOutput)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(BodyOutput(selectors.body_get_for_user(user=request.user, pk=pk)).data)
+        return Response(EvaluationBodyOutput(selectors.body_get_for_user(user=request.user, pk=pk)).data)
 
 
 class BatchListApi(APIView):
@@ -110,11 +116,13 @@ class BatchListApi(APIView):
         fee = serializers.DecimalField(required=False, max_digits=8, decimal_places=2, min_value=0)
         publicity_days = serializers.IntegerField(required=False, min_value=1, max_value=60)
 
+    @extend_schema(tags=[TAG], summary="认定批次列表", responses=EvaluationBatchOutput(many=True))
     def get(self, request: Request) -> Response:
         queryset = selectors.batch_list(user=request.user, status=request.query_params.get("status", ""),
                                         q=request.query_params.get("q", ""))
-        return _page(request, queryset, BatchOutput, self)
+        return _page(request, queryset, EvaluationBatchOutput, self)
 
+    @extend_schema(tags=[TAG], summary="新建认定批次", request=InputSerializer, responses={201: EvaluationBatchOutput})
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -124,12 +132,13 @@ class BatchListApi(APIView):
         work_type_name = values.pop("work_type", "")
         work_type = get_object_or_404(WorkType, occupation=occupation, name=work_type_name) if work_type_name else None
         batch = services.batch_create(actor=request.user, body=body, occupation=occupation, work_type=work_type, **values)
-        return Response(BatchOutput(batch).data, status=status.HTTP_201_CREATED)
+        return Response(EvaluationBatchOutput(batch).data, status=status.HTTP_201_CREATED)
 
 
 class BatchDetailApi(APIView):
+    @extend_schema(tags=[TAG], summary="认定批次", responses=EvaluationBatchOutput)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(BatchOutput(selectors.batch_get_for_user(user=request.user, pk=pk)).data)
+        return Response(EvaluationBatchOutput(selectors.batch_get_for_user(user=request.user, pk=pk)).data)
 
 
 class BatchMoveApi(APIView):
@@ -138,6 +147,8 @@ class BatchMoveApi(APIView):
         reason = serializers.CharField(required=False, allow_blank=True, default="")
         publicity_starts_on = serializers.DateField(required=False, allow_null=True, default=None)
 
+    @extend_schema(tags=[TAG], summary="批次流转（发证为 target=certified）", request=InputSerializer,
+                   responses=EvaluationBatchOutput)
     def post(self, request: Request, pk: int) -> Response:
         batch = selectors.batch_get_for_user(user=request.user, pk=pk)
         data = self.InputSerializer(data=request.data)
@@ -146,7 +157,7 @@ class BatchMoveApi(APIView):
             services.batch_issue(actor=request.user, batch=batch)
         else:
             services.batch_transition(actor=request.user, batch=batch, **data.validated_data)
-        return Response(BatchOutput(selectors.batch_get_for_user(user=request.user, pk=pk)).data)
+        return Response(EvaluationBatchOutput(selectors.batch_get_for_user(user=request.user, pk=pk)).data)
 
 
 class BatchApplicationsApi(APIView):
@@ -169,10 +180,13 @@ class BatchApplicationsApi(APIView):
         apprenticeship_completed = serializers.BooleanField(required=False)
         flags = serializers.ListField(child=serializers.CharField(), required=False)
 
+    @extend_schema(tags=[TAG], summary="批次的申报", responses=EvaluationApplicationOutput(many=True))
     def get(self, request: Request, pk: int) -> Response:
         batch = selectors.batch_get_for_user(user=request.user, pk=pk)
-        return _page(request, selectors.application_list(user=request.user, batch=batch), ApplicationOutput, self)
+        return _page(request, selectors.application_list(user=request.user, batch=batch), EvaluationApplicationOutput, self)
 
+    @extend_schema(tags=[TAG], summary="申报（按申报条件即时审查）", request=InputSerializer,
+                   responses={201: EvaluationApplicationOutput})
     def post(self, request: Request, pk: int) -> Response:
         batch = selectors.open_batches().filter(pk=pk).first() or selectors.batch_get_for_user(user=request.user, pk=pk)
         data = self.InputSerializer(data=request.data)
@@ -183,23 +197,25 @@ class BatchApplicationsApi(APIView):
             actor=request.user, batch=batch, person=person, grade=values.pop("grade"), route=values.pop("route"),
             grounds_kind=values.pop("grounds_kind"), grounds=values.pop("grounds"), facts=values,
         )
-        return Response(ApplicationOutput(application).data, status=status.HTTP_201_CREATED)
+        return Response(EvaluationApplicationOutput(application).data, status=status.HTTP_201_CREATED)
 
 
 class ApplicationExceptionApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=300)
 
+    @extend_schema(tags=[TAG], summary="破格受理", request=InputSerializer, responses=EvaluationApplicationOutput)
     def post(self, request: Request, pk: int) -> Response:
         application = selectors.application_get_for_user(user=request.user, pk=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         application = services.application_approve_exception(actor=request.user, application=application,
                                                               reason=data.validated_data["reason"])
-        return Response(ApplicationOutput(application).data)
+        return Response(EvaluationApplicationOutput(application).data)
 
 
 class BatchSheetsApi(APIView):
+    @extend_schema(tags=[TAG], summary="批次的成绩单", responses=ScoreSheetOutput(many=True))
     def get(self, request: Request, pk: int) -> Response:
         batch = selectors.batch_get_for_user(user=request.user, pk=pk)
         if not selectors.batch_queryset(request.user, write=True).filter(pk=pk).exists() and \
@@ -207,10 +223,12 @@ class BatchSheetsApi(APIView):
             from gongjiang.core.exceptions import PermissionDeniedError
 
             raise PermissionDeniedError()
-        return _page(request, selectors.sheet_list(batch=batch), SheetOutput, self)
+        return _page(request, selectors.sheet_list(batch=batch), ScoreSheetOutput, self)
 
 
 class BatchLockApi(APIView):
+    @extend_schema(tags=[TAG], summary="锁定已提交的成绩单", request=None,
+                   responses=inline_serializer("ScoreSheetLockOutput", {"locked": serializers.IntegerField()}))
     def post(self, request: Request, pk: int) -> Response:
         batch = selectors.batch_get_for_user(user=request.user, pk=pk)
         return Response({"locked": services.sheets_lock(actor=request.user, batch=batch)})
@@ -227,6 +245,7 @@ class SheetScoreApi(APIView):
         score = serializers.CharField(help_text="0–100，最多一位小数")
         evaluator = serializers.IntegerField(required=False, help_text="技能考核/综合评审：考评员编号（本人登录时可省略）")
 
+    @extend_schema(tags=[TAG], summary="录入成绩", request=InputSerializer, responses=ScoreSheetOutput)
     def post(self, request: Request, pk: int) -> Response:
         sheet = _sheet_for(request, pk)
         data = self.InputSerializer(data=request.data)
@@ -235,12 +254,13 @@ class SheetScoreApi(APIView):
         if data.validated_data.get("evaluator"):
             evaluator = get_object_or_404(Evaluator, pk=data.validated_data["evaluator"], body=sheet.application.batch.body)
         sheet = services.score_enter(actor=request.user, sheet=sheet, score=data.validated_data["score"], evaluator=evaluator)
-        return Response(SheetOutput(sheet).data)
+        return Response(ScoreSheetOutput(sheet).data)
 
 
 class SheetSubmitApi(APIView):
+    @extend_schema(tags=[TAG], summary="提交成绩单", request=None, responses=ScoreSheetOutput)
     def post(self, request: Request, pk: int) -> Response:
-        return Response(SheetOutput(services.sheet_submit(actor=request.user, sheet=_sheet_for(request, pk))).data)
+        return Response(ScoreSheetOutput(services.sheet_submit(actor=request.user, sheet=_sheet_for(request, pk))).data)
 
 
 class SheetCorrectApi(APIView):
@@ -248,13 +268,14 @@ class SheetCorrectApi(APIView):
         score = serializers.CharField()
         reason = serializers.CharField(max_length=300)
 
+    @extend_schema(tags=[TAG], summary="更正已锁定成绩（须填原因）", request=InputSerializer, responses=ScoreSheetOutput)
     def post(self, request: Request, pk: int) -> Response:
         sheet = _sheet_for(request, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.sheet_correct(actor=request.user, sheet=sheet, **data.validated_data)
         sheet.refresh_from_db()
-        return Response(SheetOutput(sheet).data)
+        return Response(ScoreSheetOutput(sheet).data)
 
 
 class EligibilityCheckApi(APIView):
@@ -274,6 +295,12 @@ class EligibilityCheckApi(APIView):
         title_date = serializers.DateField(required=False, allow_null=True)
         apprenticeship_completed = serializers.BooleanField(required=False, default=False)
 
+    @extend_schema(tags=[TAG], summary="申报条件试算（不保存）", request=InputSerializer,
+                   responses=inline_serializer("EligibilityCheckOutput", {
+                       "grade": serializers.IntegerField(), "eligible": serializers.BooleanField(),
+                       "met": serializers.CharField(allow_null=True), "explanation": serializers.CharField(),
+                       "alternatives": serializers.ListField(child=serializers.DictField()),
+                   }))
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
