@@ -10,13 +10,15 @@ from rest_framework.test import APIClient
 
 from gongjiang.competitions.models import Competition, Entry, EventRound, Mark, ScoreSheet
 from tests import factories
+from tests.api.conftest import SchemaCheckedClient
 from tests.competitions.conftest import SCHEME, competitor, full_marks, lathe_occupation
 
 BASE = "/api/v1/competitions/"
 
 
 def client_for(user: Any) -> APIClient:
-    client = APIClient()
+    """Every response is checked against the published OpenAPI schema (tests/api/openapi.py)."""
+    client = SchemaCheckedClient()
     if user is not None:
         client.force_authenticate(user)
     return client
@@ -84,7 +86,7 @@ def test_draft_competition_hidden_from_others(contest, personas):
 
 
 def test_anonymous_refused_on_staff_endpoints(contest):
-    assert APIClient().get(BASE).status_code in (401, 403)
+    assert client_for(None).get(BASE).status_code in (401, 403)
 
 
 @pytest.fixture
@@ -160,15 +162,15 @@ def test_marking_lock_publish_and_public_results(contest, personas, running):
     # embargoed: the delegation does not see its result yet, the public sees nothing
     dan_entry = client_for(personas.dan).get(f"{BASE}{contest.competition.pk}/entries/").json()["results"][0]
     assert dan_entry["position"] is None and dan_entry["medal"] is None
-    assert APIClient().get(f"{BASE}results/rounds/{event_round.pk}/").status_code == 404
+    assert client_for(None).get(f"{BASE}results/rounds/{event_round.pk}/").status_code == 404
     assert chief.post(f"{BASE}rounds/{event_round.pk}/publish/").json()["status"] == "published"
-    public = APIClient().get(f"{BASE}results/rounds/{event_round.pk}/").json()
+    public = client_for(None).get(f"{BASE}results/rounds/{event_round.pk}/").json()
     assert [(r["position"], r["names"], r["medal"]) for r in public["results"]] == [(1, "黄**", "gold"),
                                                                                    (2, "蓝**", "silver")]
-    table = APIClient().get(f"{BASE}results/{contest.competition.pk}/").json()
+    table = client_for(None).get(f"{BASE}results/{contest.competition.pk}/").json()
     assert [(row["label"], row["gold"], row["silver"]) for row in table["medal_table"]] == [
         ("越城区代表队", 1, 0), ("柯桥纺织代表队", 0, 1)]
-    year = APIClient().get(f"{BASE}results/years/2025/").json()
+    year = client_for(None).get(f"{BASE}results/years/2025/").json()
     assert [row["label"] for row in year] == ["越城区人力资源和社会保障局", "柯桥纺织有限公司"]
     assert EventRound.objects.get(pk=event_round.pk).published_by == contest.chief.user
 

@@ -178,6 +178,17 @@ class EntryOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     members = MemberOutput(many=True, source="member_rows", label=_("选手"))
     status_display = serializers.CharField(source="get_status_display", label=_("状态"))
     results_published = serializers.SerializerMethodField(label=_("成绩已公布"))
+    # Results are null until published (embargo), except for the organiser.
+    practical_score = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True, read_only=True,
+                                               label=_("实操成绩（百分制）"))
+    total_score = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True, read_only=True,
+                                           label=_("总成绩"))
+    position = serializers.IntegerField(allow_null=True, read_only=True, label=_("名次"))
+    medal = serializers.CharField(allow_null=True, allow_blank=True, read_only=True,
+                                  label=_("奖项（gold/silver/bronze/excellence，空为无）"))
+    scale_score = serializers.DecimalField(max_digits=6, decimal_places=0, allow_null=True, read_only=True,
+                                           label=_("700 分制成绩"))
+    is_advancing = serializers.BooleanField(allow_null=True, read_only=True, label=_("晋级"))
 
     class Meta:
         model = Entry
