@@ -191,3 +191,33 @@ def test_correction_requires_reason_over_api(contest, personas, running):
     assert response.status_code == 200 and response.json()["new_value"] == "33.00"
     assert client_for(contest.judge2.user).post(f"{BASE}marks/{mark.pk}/correct/",
                                                 {"value": "34", "reason": "x"}, format="json").status_code == 403
+
+
+def test_excel_import_and_export_over_the_api(contest, personas, running):
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["参赛编号", "A1", "A2", "B1", "B2"])
+    for entry in running:
+        workbook.active.append([entry.number, 30, 20, 2, 2])
+    upload = io.BytesIO()
+    workbook.save(upload)
+    upload.seek(0)
+    upload.name = "marks.xlsx"
+    response = client_for(contest.judge2.user).post(
+        f"{BASE}rounds/{contest.first_round.pk}/marks-import/", {"file": upload, "submit": "true"},
+        format="multipart")
+    # judge2 may mark both entries: no conflict
+    assert response.status_code == 200, response.json()
+    assert response.json() == {"saved": 2}
+    assert ScoreSheet.objects.filter(judge=contest.judge2, status="submitted").count() == 2
+    plain = APIClient()
+    plain.force_authenticate(personas.city)
+    export = plain.get(f"{BASE}rounds/{contest.first_round.pk}/export/scores/")
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert plain.get(f"{BASE}{contest.competition.pk}/entries/export/").status_code == 200
+    outsider = APIClient()
+    outsider.force_authenticate(personas.kira)
+    assert outsider.get(f"{BASE}rounds/{contest.first_round.pk}/export/scores/").status_code == 404

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -14,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gongjiang.competitions import rules, selectors, services
+from gongjiang.competitions import excel, rules, selectors, services
 from gongjiang.competitions.api.serializers import (
     AppealOutput,
     BlindEntryOutput,
@@ -312,3 +313,96 @@ class PublicYearTableApi(APIView):
         filters.is_valid(raise_exception=True)
         table = selectors.year_medal_table(year=year, order=filters.validated_data["order"])
         return Response(MedalRowOutput(table, many=True).data)
+
+
+# =================================================================================================
+# Excel: exports and bulk imports
+# =================================================================================================
+
+XLSX_RESPONSE = {(200, excel.XLSX): OpenApiTypes.BINARY, 404: ERRORS[404]}
+
+
+def _xlsx(data: bytes, stem: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(data, content_type=excel.XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(excel.export_filename(stem))}"
+    return response
+
+
+class EntriesExportApi(APIView):
+    @extend_schema(tags=[TAG], summary=_("导出报名表（Excel，证件号码遮挡）"), responses=XLSX_RESPONSE)
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        competition = selectors.competition_get_for_user(user=request.user, pk=pk)
+        entries = selectors.entry_list(user=request.user, competition=competition)
+        return _xlsx(excel.entries_workbook(entries), f"报名表_{competition.name}")
+
+
+class RoundExportApi(APIView):
+    KINDS = ("scores", "results", "marks-template", "theory-template")
+
+    @extend_schema(tags=[TAG], summary=_("导出评分明细、成绩表或模板（Excel）"),
+                   description=_("kind：scores 评分明细、results 成绩表（锁定后）、marks-template 评分模板（裁判）、"
+                                 "theory-template 理论成绩模板"), responses=XLSX_RESPONSE)
+    def get(self, request: Request, pk: int, kind: str) -> HttpResponse:
+        event_round = selectors.round_get_for_user(user=request.user, pk=pk)
+        judge = selectors.judge_for(request.user, event_round.event)
+        organizer = selectors.can_organize(request.user, event_round.event.competition)
+        stem = f"{event_round.event.code}_{event_round.stage.name}"
+        if kind == "marks-template" and judge is not None:
+            return _xlsx(excel.marks_template(event_round, judge), f"评分模板_{stem}")
+        if kind not in self.KINDS or not (organizer or (judge is not None and judge.is_chief)):
+            raise Http404
+        if kind == "scores":
+            return _xlsx(excel.score_sheet_workbook(event_round), f"评分明细_{stem}")
+        if kind == "theory-template":
+            return _xlsx(excel.theory_template(event_round), f"理论成绩模板_{stem}")
+        if kind == "results" and event_round.status != "open":
+            return _xlsx(excel.results_workbook(event_round, with_names=True), f"成绩表_{stem}")
+        raise Http404
+
+
+class ImportOutput(serializers.Serializer):  # type: ignore[type-arg]
+    saved = serializers.IntegerField(label=_("保存的行数"))
+
+
+class MarksImportApi(APIView):
+    class InputSerializer(BaseInput):
+        file = serializers.FileField(label=_("评分表（.xlsx：参赛编号 + 各评分项编号列）"))
+        submit = serializers.BooleanField(required=False, default=False, label=_("保存后提交成绩单"))
+        judge = serializers.IntegerField(required=False, allow_null=True, label=_("代哪位裁判录入（裁判长，裁判编号）"))
+
+    @extend_schema(tags=[TAG], summary=_("从 Excel 批量录入评分（全部成功或全部不保存）"),
+                   request={"multipart/form-data": InputSerializer}, responses={200: ImportOutput, **ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        event_round = selectors.round_get_for_user(user=request.user, pk=pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        judge = None
+        if data.get("judge"):
+            judge = event_round.event.judges.filter(pk=data["judge"], is_active=True).first()
+            if judge is None:
+                raise serializers.ValidationError({"judge": [_("裁判不属于本赛项。")]})
+        rows = excel.read_marks(data["file"], event_round)
+        saved = services.marks_import(actor=request.user, event_round=event_round, rows=rows,
+                                      submit=data["submit"], judge=judge)
+        return Response({"saved": saved})
+
+
+class TheoryImportApi(APIView):
+    class InputSerializer(BaseInput):
+        file = serializers.FileField(label=_("理论成绩表（.xlsx：参赛编号、理论成绩、完成用时（秒））"))
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=300,
+                                       label=_("更正原因（成绩锁定后必填）"))
+
+    @extend_schema(tags=[TAG], summary=_("从 Excel 导入理论成绩（全部成功或全部不保存）"),
+                   request={"multipart/form-data": InputSerializer}, responses={200: ImportOutput, **ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        event_round = selectors.round_get_for_user(user=request.user, pk=pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rows = excel.read_theory(serializer.validated_data["file"], event_round)
+        saved = services.theory_import(actor=request.user, event_round=event_round, rows=rows,
+                                       reason=serializer.validated_data.get("reason", ""))
+        return Response({"saved": saved})
