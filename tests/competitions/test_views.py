@@ -210,3 +210,36 @@ def test_admin_lists_only_organised_competitions(contest, personas):
     page = client_for(personas.city).get("/admin/competitions/competition/")
     assert page.status_code == 200 and "2025年绍兴市职业技能大赛" in page.content.decode()
     assert client_for(personas.kira).get("/admin/competitions/competition/").status_code == 403
+
+
+def test_worker_enters_themself_and_the_delegation_confirms(contest, personas):
+    open_registration(contest, personas)
+    wang = client_for(personas.wang)
+    assert "我要报名" in wang.get("/competitions/").content.decode()
+    response = wang.post("/competitions/enter/", {"delegation": contest.yuecheng.pk, "event": contest.event.pk})
+    assert response.status_code == 302
+    entry = Entry.objects.get()
+    assert entry.status == Entry.Status.PENDING and entry.members.get().person.user == personas.wang
+    dan = client_for(personas.dan)
+    dan.post(f"/competitions/entries/{entry.pk}/confirm/", {"next": "https://evil.example/"})
+    entry.refresh_from_db()
+    assert entry.status == Entry.Status.REGISTERED
+
+
+def test_organiser_edits_and_chief_disqualifies_on_the_pages(contest, personas, marked_round):
+    city = client_for(personas.city)
+    response = city.post(f"/competitions/{contest.competition.pk}/edit/", {
+        "name": "2025年绍兴市职业技能大赛（改）", "organizer": contest.competition.organizer_id, "level": "city",
+        "start_date": "2025-06-01", "end_date": "2025-06-03"})
+    assert response.status_code == 302
+    contest.competition.refresh_from_db()
+    assert contest.competition.name == "2025年绍兴市职业技能大赛(改)"  # text is normalised to half-width
+    chief = client_for(contest.chief.user)
+    entry = marked_round[1]
+    response = chief.post(f"/competitions/entries/{entry.pk}/disqualify/",
+                          {"reason": "使用违禁工具", "next": f"/competitions/rounds/{contest.first_round.pk}/"})
+    assert response["Location"] == f"/competitions/rounds/{contest.first_round.pk}/"
+    entry.refresh_from_db()
+    assert entry.status == Entry.Status.DISQUALIFIED
+    assert client_for(contest.judge2.user).post(f"/competitions/entries/{marked_round[0].pk}/disqualify/",
+                                                {"reason": "x"}).status_code == 403

@@ -302,3 +302,31 @@ class UploadForm(forms.Form):
 class TheoryUploadForm(forms.Form):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
     reason = forms.CharField(label=_("更正原因（成绩锁定后必填）"), max_length=300, required=False)
+
+
+class CompetitionEditForm(CompetitionForm):
+    """The competition's own facts; stages are set when it is created."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("heats", "advancement", "advance_count"):
+            del self.fields[name]
+
+
+class SelfEntryForm(forms.Form):
+    """A worker enters a competition through a delegation open for registration."""
+
+    delegation = forms.ModelChoiceField(label=_("代表队"), queryset=None)  # type: ignore[arg-type]
+    event = forms.ModelChoiceField(label=_("赛项"), queryset=None)  # type: ignore[arg-type]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        delegations = selectors.delegations_open_for(user).order_by("competition__name", "name")
+        self.fields["delegation"].queryset = delegations  # type: ignore[attr-defined]
+        self.fields["delegation"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda d: f"{d.competition.name} · {d.name}")
+        self.fields["event"].queryset = CompetitionEvent.objects.filter(  # type: ignore[attr-defined]
+            competition__status=Competition.Status.REGISTRATION, team_size=1
+        ).select_related("competition").order_by("competition__name", "code")
+        self.fields["event"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda e: f"{e.competition.name} · {e.code} {e.name}")

@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -149,6 +150,52 @@ def competition_create_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已创建竞赛“{name}”。请继续设置赛项、代表队和裁判。").format(name=competition.name))
             return redirect("competitions:detail", pk=competition.pk)
     return _form_page(request, form, title=_("新建竞赛"), back=reverse("competitions:home"), submit=_("创建"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def competition_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    competition = _organised_competition(request, pk)
+    initial = {name: getattr(competition, name) for name in forms.CompetitionEditForm.base_fields
+               if hasattr(competition, name)}
+    form = forms.CompetitionEditForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.competition_update(actor=request.user, competition=competition, **form.cleaned_data)
+        except (ApplicationError, ValidationError) as exc:
+            apply_application_error(form, exc)
+        else:
+            messages.success(request, _("已保存竞赛信息。"))
+            return redirect("competitions:detail", pk=pk)
+    return _form_page(request, form, title=_("修改竞赛信息"), back=reverse("competitions:detail", args=[pk]),
+                      breadcrumbs=[(reverse("competitions:detail", args=[pk]), competition.name)])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_entry_view(request: HttpRequest) -> HttpResponse:
+    """A worker registers themself; the delegation confirms the entry."""
+    person_id = selectors.user_person_id(request.user)
+    if person_id is None:
+        raise PermissionDenied
+    form = forms.SelfEntryForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        from gongjiang.people.models import Person
+
+        try:
+            entry = services.entry_register(actor=request.user, event=form.cleaned_data["event"],
+                                            delegation=form.cleaned_data["delegation"],
+                                            people=[Person.objects.get(pk=person_id)])
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(str(exc.message)) from None
+        except (ApplicationError, ValidationError) as exc:
+            apply_application_error(form, exc, field_map={"people": "event", "competition": "event",
+                                                          "heat": "delegation"})
+        else:
+            messages.success(request, _("已提交报名（参赛编号 {number}），等待代表队确认。").format(number=entry.number))
+            return redirect("competitions:home")
+    return _form_page(request, form, title=_("报名参赛"), back=reverse("competitions:home"), submit=_("提交报名"),
+                      intro=_("选择代表您所在地区或单位的代表队；报名经代表队确认后生效。"))
 
 
 @login_required
@@ -390,7 +437,10 @@ def entry_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespons
         raise Http404
     call, message = actions[action]
     _run(request, call, message)
-    return redirect(request.POST.get("next") or reverse("competitions:delegation", args=[entry.delegation_id]))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("competitions:delegation", args=[entry.delegation_id])
+    return redirect(target)
 
 
 @login_required
