@@ -185,6 +185,9 @@ def test_rewards_applied_from_the_page(contest, personas, marked_round):
     assert Certificate.objects.filter(source="competition").count() == 1
     city.post(f"/competitions/{contest.competition.pk}/rewards/apply/")
     assert Certificate.objects.filter(source="competition").count() == 1
+    # after applying, the page lists what was granted (技师), not a new plan from the new levels
+    page = city.get(f"/competitions/{contest.competition.pk}/").content.decode()
+    assert "已兑现的奖励" in page and "高级技师" not in page.split("已兑现的奖励")[1]
     # the gold medallist finds the verifiable award certificate on their own page
     winner = marked_round[0].members.get().person
     account = factories.user("hanyi")

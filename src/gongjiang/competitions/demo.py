@@ -39,7 +39,7 @@ JUDGE_ACCOUNT = "demo-judge"
 CITY_EVENTS = (
     ("E01", "6-31-01-03", "电工", 1, CompetitionEvent.MedalPolicy.NATIONAL),
     ("E02", "6-18-01-01", "数控车工", 1, CompetitionEvent.MedalPolicy.NATIONAL),
-    ("E03", "6-20-01-01", "工业机器人系统操作（双人赛）", 2, CompetitionEvent.MedalPolicy.NATIONAL),
+    ("E03", "6-30-99-00", "工业机器人系统操作（双人赛）", 2, CompetitionEvent.MedalPolicy.NATIONAL),
     ("E04", "6-18-02-04", "焊工（世赛标准）", 1, CompetitionEvent.MedalPolicy.WORLDSKILLS),
 )
 HEAT_ENTRIES = 3  # entries per delegation and event in the heats

@@ -629,3 +629,36 @@ def aspect_get(*, event: CompetitionEvent, key: Any) -> Aspect:
     if found is None:
         raise Http404
     return found
+
+
+@dataclass
+class GrantedReward:
+    entry: Entry
+    person: Any
+    medal: str
+    rules: list[Any] = field(default_factory=list)
+    new_level_label: str = ""
+    award_code: str = ""
+
+
+def rewards_granted(competition: Competition) -> list[GrantedReward]:
+    """What was actually given when the rewards were applied (medals, titles, promotions)."""
+    from gongjiang.catalog.levels import short_label
+    from gongjiang.competitions.models import MedalHonor, RewardGrant
+
+    rows: dict[tuple[int, int], GrantedReward] = {}
+    for honor in MedalHonor.objects.filter(entry__event__competition=competition).select_related(
+        "entry", "entry__event", "person"
+    ):
+        rows[(honor.entry_id, honor.person_id)] = GrantedReward(
+            entry=honor.entry, person=honor.person, medal=honor.entry.medal, award_code=honor.award_reference
+        )
+    for grant in RewardGrant.objects.filter(rule__competition=competition).select_related(
+        "rule", "entry", "entry__event", "person"
+    ).order_by("rule__sequence", "pk"):
+        row = rows.setdefault((grant.entry_id, grant.person_id),
+                              GrantedReward(entry=grant.entry, person=grant.person, medal=grant.entry.medal))
+        row.rules.append(grant.rule)
+        if grant.new_level is not None:
+            row.new_level_label = short_label(grant.new_level)
+    return sorted(rows.values(), key=lambda r: (r.entry.event.code, r.entry.position or 0, r.entry.number))

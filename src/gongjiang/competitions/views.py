@@ -215,7 +215,8 @@ def competition_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         context.update({
             "progress": selectors.competition_progress(competition),
             "reward_rules": competition.reward_rules.order_by("sequence", "id"),
-            "reward_plan": services.reward_plan(competition),
+            "reward_plan": selectors.rewards_granted(competition) if competition.rewards_applied_at
+            else services.reward_plan(competition),
             "reward_problems": [] if competition.rewards_applied_at else services.reward_problems(competition),
             "appeals": selectors.appeal_list(user=request.user, competition=competition)[:50],
         })
