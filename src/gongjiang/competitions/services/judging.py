@@ -487,7 +487,7 @@ def lock_problems(event_round: EventRound) -> dict[str, list[str]]:
         no_theory = [r.entry.number for r in rows if r.entry.theory_score is None]
         if no_theory:
             problems.setdefault("theory", []).append(_(ERR_LOCK_THEORY).format(
-                weight=event.theory_weight.normalize(), items="、".join(no_theory[:30])
+                weight=format(event.theory_weight.normalize(), "f"), items="、".join(no_theory[:30])
             ))
     return problems
 
