@@ -116,6 +116,7 @@ def test_lock_refused_until_marks_complete_and_disagreements_moderated(contest, 
     # the chief's sheet is a draft, b and c are unmarked, no theory scores; the 3-vs-1 on B1 is
     # not a disagreement yet because only submitted sheets count
     assert set(err.value.errors) == {"sheets", "marks", "theory"}
+    assert err.value.errors["theory"][0].startswith(judging.ERR_LOCK_THEORY.split("{items}")[0].format(weight="30"))
     assert EventRound.objects.get(pk=contest.first_round.pk).status == EventRound.Status.OPEN
     services.sheet_submit(actor=contest.chief.user, sheet=ScoreSheet.objects.get(entry=a, judge=contest.chief))
     problems = services.lock_problems(contest.first_round)
