@@ -246,3 +246,16 @@ def test_organiser_edits_and_chief_disqualifies_on_the_pages(contest, personas, 
     assert entry.status == Entry.Status.DISQUALIFIED
     assert client_for(contest.judge2.user).post(f"/competitions/entries/{marked_round[0].pk}/disqualify/",
                                                 {"reason": "x"}).status_code == 403
+
+
+def test_sheet_autosaves_drafts_over_htmx(contest, personas, marked_round):
+    entry = marked_round[0]
+    aspect = contest.event.aspects.get(code="A1")
+    url = f"/competitions/judging/rounds/{contest.first_round.pk}/entries/{entry.pk}/"
+    judge = client_for(contest.judge2.user)
+    response = judge.post(url, {f"aspect-{aspect.pk}": "33", "autosave": "1"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "草稿已自动保存" in response.content.decode()
+    sheet = ScoreSheet.objects.get(entry=entry, judge=contest.judge2)
+    assert sheet.status == "draft" and sheet.marks.get().value == Decimal("33")
+    response = judge.post(url, {f"aspect-{aspect.pk}": "99", "autosave": "1"}, HTTP_HX_REQUEST="true")
+    assert "A1" in response.content.decode() and sheet.marks.get().value == Decimal("33")

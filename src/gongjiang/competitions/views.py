@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -736,6 +737,8 @@ def judge_sheet_view(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespon
     sheet = ScoreSheet.objects.filter(entry=entry, judge=judge).first()
     values: dict[int, Any] = dict(selectors.sheet_marks(sheet))
     errors: list[str] = []
+    if request.method == "POST" and getattr(request, "htmx", False) and "autosave" in request.POST:
+        return _autosave(request, entry, aspects)
     if request.method == "POST":
         posted = {aspect.pk: request.POST.get(f"aspect-{aspect.pk}", "") for aspect in aspects}
         submit = "submit" in request.POST
@@ -763,6 +766,19 @@ def judge_sheet_view(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespon
                  for a in aspects],
         "editable": editable, "conflict": selectors.judge_conflicts_with(judge, entry), "errors": errors,
     }, status=400 if errors else 200)
+
+
+def _autosave(request: HttpRequest, entry: Entry, aspects: list[Any]) -> HttpResponse:
+    """HTMX: save the draft each time a mark changes, so a tablet losing its connection or
+    battery loses nothing; answers with a one-line status for the sheet's header."""
+    posted = {aspect.pk: request.POST.get(f"aspect-{aspect.pk}", "") for aspect in aspects}
+    try:
+        services.marks_save(actor=request.user, entry=entry, marks=posted, submit=False)
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc.message)) from None
+    except ApplicationError as exc:
+        return render(request, "competitions/_autosave.html", {"errors": _errors(exc)})
+    return render(request, "competitions/_autosave.html", {"saved_at": timezone.localtime()})
 
 
 def _next_entry(judge: Judge, event_round: EventRound, current: Entry) -> Entry | None:
