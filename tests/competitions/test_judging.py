@@ -262,3 +262,23 @@ def test_heats_advance_top_n_per_heat_into_the_final(city, personas):
     assert set(final_round.entries.values_list("advanced_from_id", flat=True)) == {entries[0].pk, entries[3].pk}
     with pytest.raises(ApplicationError):
         services.round_advance(actor=personas.city, event_round=heat_round)
+
+
+def test_top_n_overall_advances_across_heats(city, personas):
+    contest = build_contest(city, personas, name="总排名晋级赛", stages=[
+        {"name": "预赛", "heats": ["越城赛区", "柯桥赛区"], "advancement": "top_overall", "advance_count": 3},
+        {"name": "决赛"},
+    ])
+    open_registration(contest, personas)
+    entries = [services.entry_register(actor=personas.dan, event=contest.event, delegation=contest.yuecheng,
+                                       people=[competitor(city, name)]) for name in ("越一工", "越二工", "越三工")]
+    entries.append(services.entry_register(actor=personas.kira, event=contest.event, delegation=contest.keqiao,
+                                           people=[competitor(city, "柯一工", employer=city.keqiao_textile)]))
+    start(contest, personas)
+    for entry, a1 in zip(entries, (38, 36, 34, 20), strict=True):
+        services.marks_save(actor=contest.judge2.user, entry=entry, marks=full_marks(a1, 20, 2, 2), submit=True)
+        services.entry_record_scores(actor=contest.chief.user, entry=entry, theory_score=Decimal("70"))
+    services.round_lock(actor=contest.chief.user, event_round=contest.first_round)
+    advancing = set(Entry.objects.filter(round=contest.first_round, is_advancing=True).values_list("pk", flat=True))
+    # the three best overall, all from 越城 — not the best of each heat
+    assert advancing == {e.pk for e in entries[:3]}
