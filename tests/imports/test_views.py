@@ -139,3 +139,21 @@ def test_export_view_streams_a_masked_workbook(client, personas, city):
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert [person.name, "居民身份证", person.id_number_masked] in [row[:3] for row in values]
+
+
+def test_an_oversized_upload_is_refused_while_it_arrives(client, personas, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 280_000  # the body (~300 KB) is within the slack: read, then stopped
+    client.force_login(personas.olga)
+    data = SimpleUploadedFile("big.csv", b"x" * 300_000)
+    response = client.post(reverse("imports:upload", args=["people"]), {"file": data, "mode": "atomic"})
+    assert response.status_code == 413 and "文件过大" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_an_upload_declaring_a_huge_body_is_refused_unread(client, personas, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1000
+    client.force_login(personas.olga)
+    response = client.post(reverse("imports:upload", args=["people"]), data=b"", content_type="multipart/form-data; boundary=x",
+                           CONTENT_LENGTH="5000000")
+    assert response.status_code == 413
+    assert not ImportJob.objects.exists()

@@ -18,6 +18,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
@@ -25,7 +26,8 @@ from gongjiang.imports import exporters, reports, selectors, services, tasks
 from gongjiang.imports.entities.base import all_entities, get_entity
 from gongjiang.imports.forms import UploadForm
 from gongjiang.imports.models import ImportJob
-from gongjiang.imports.safety import max_upload_bytes
+from gongjiang.imports.safety import ERR_TOO_LARGE, max_upload_bytes
+from gongjiang.imports.uploads import SizeLimitUploadHandler
 from gongjiang.imports.workbooks import template_workbook
 from gongjiang.orgs.scope import scope_for
 from gongjiang.web.forms import apply_application_error
@@ -60,6 +62,7 @@ def index(request: HttpRequest) -> HttpResponse:
     })
 
 
+@csrf_exempt  # only so the size limit can be installed before the body is read; see below
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest, entity: str) -> HttpResponse:
@@ -68,7 +71,33 @@ def upload(request: HttpRequest, entity: str) -> HttpResponse:
         definition.require_permission(request.user)
     except PermissionDeniedError:
         raise PermissionDenied from None
+    limit = max_upload_bytes()
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if request.method == "POST" and declared > limit + 64 * 1024:
+        # Refuse before reading the body at all (nothing is changed, so no CSRF check needed).
+        return _too_large(request, definition, declared)
+    limiter = SizeLimitUploadHandler(request, limit=limit)
+    request.upload_handlers.insert(0, limiter)
+    return _upload(request, definition, limiter)
+
+
+def _too_large(request: HttpRequest, definition: Any, size: int) -> HttpResponse:
+    limit = max_upload_bytes()
+    form = UploadForm(max_mb=limit // (1024 * 1024))
+    message = str(ERR_TOO_LARGE).format(size=f"{size / 1024 / 1024:.1f}" if size else "—",
+                                        limit=f"{limit / 1024 / 1024:.1f}")
+    return render(request, "imports/upload.html", {"entity": definition, "form": form, "upload_error": message,
+                                                   "columns": definition.template_columns()}, status=413)
+
+
+@csrf_protect
+def _upload(request: HttpRequest, definition: Any, limiter: SizeLimitUploadHandler) -> HttpResponse:
     max_mb = max_upload_bytes() // (1024 * 1024)
+    if request.method == "POST" and request.FILES is not None and limiter.exceeded:  # FILES: parse the body now
+        return _too_large(request, definition, limiter.received)
     form = UploadForm(request.POST or None, request.FILES or None, max_mb=max_mb)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
