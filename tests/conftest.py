@@ -23,6 +23,25 @@ hypothesis_settings.register_profile("gongjiang", deadline=None, suppress_health
 hypothesis_settings.load_profile("gongjiang")
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say plainly when the browser tests were skipped, and why (tests/browser/conftest.py).
+
+    It lives here, not in tests/browser/, because with xdist only this conftest is loaded in
+    the process that prints the summary; the skips are read from the workers' reports.
+    """
+    from tests.browser.chromium import SKIP_PREFIX, skip_reason
+
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if SKIP_PREFIX in str(getattr(report, "longrepr", ""))
+    ]
+    if skipped:
+        terminalreporter.write_sep("=", "BROWSER TESTS SKIPPED", yellow=True, bold=True)
+        terminalreporter.write_line(f"{len(skipped)} browser test(s) did not run: {skip_reason()}.")
+        terminalreporter.write_line("Everything else ran. Install Chromium to run them too.")
+
+
 @dataclass
 class City:
     province: Any

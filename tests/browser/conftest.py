@@ -8,51 +8,15 @@ CI sets ``GONGJIANG_REQUIRE_BROWSER=1`` so that a missing browser fails instead 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SKIP_PREFIX = "browser test skipped: "
+from tests.browser.chromium import CHROMIUM_ARGS, SKIP_PREFIX, chromium_path, skip_reason
+
 SCREENSHOT_DIR = Path(os.environ.get("GONGJIANG_SCREENSHOT_DIR", "build/screenshots"))
-
-
-def chromium_path() -> str | None:
-    configured = os.environ.get("GONGJIANG_CHROMIUM")
-    if configured:
-        return configured if Path(configured).exists() else None
-    for candidate in CHROMIUM_CANDIDATES:
-        if Path(candidate).exists():
-            return candidate
-    return shutil.which("chromium")
-
-
-def skip_reason() -> str | None:
-    """Why browser tests cannot run here, or None when they can."""
-    if chromium_path() is None:
-        return (
-            "Chromium is not installed (looked for "
-            + ", ".join(CHROMIUM_CANDIDATES)
-            + "; install the Debian package 'chromium' or set GONGJIANG_CHROMIUM)"
-        )
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the Python package 'playwright' is not installed (pip install -e '.[dev]')"
-    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -71,19 +35,6 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if os.environ.get("GONGJIANG_REQUIRE_BROWSER") == "1":
         pytest.fail(f"browser tests are required here (GONGJIANG_REQUIRE_BROWSER=1) but {reason}")
     pytest.skip(f"{SKIP_PREFIX}{reason}")
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    # Read the skips from the reports, so this also works when xdist workers ran the tests.
-    skipped = [
-        report
-        for report in terminalreporter.stats.get("skipped", [])
-        if SKIP_PREFIX in str(getattr(report, "longrepr", ""))
-    ]
-    if skipped:
-        terminalreporter.write_sep("=", "BROWSER TESTS SKIPPED", yellow=True, bold=True)
-        terminalreporter.write_line(f"{len(skipped)} browser test(s) did not run: {skip_reason()}.")
-        terminalreporter.write_line("Everything else ran. Install Chromium to run them too.")
 
 
 @pytest.fixture(scope="session")
