@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from gongjiang.core.exceptions import ApplicationError
 from gongjiang.imports import exporters
@@ -37,22 +38,22 @@ class Command(BaseCommand):
             try:
                 user = get_user_model().objects.get(username=options["username"], is_active=True)
             except get_user_model().DoesNotExist:
-                raise CommandError(f"没有这个账号：{options['username']}") from None
+                raise CommandError(_("没有这个账号：{name}").format(name=options["username"])) from None
         filters = {}
         for item in options["filters"]:
             key, sep, value = item.partition("=")
             if not sep:
-                raise CommandError(f"筛选条件应写成 key=value：{item}")
+                raise CommandError(_("筛选条件应写成 key=value：{item}").format(item=item))
             filters[key.strip()] = value.strip()
         output: Path = options["output"]
         if output.suffix.lower() != ".xlsx":
-            raise CommandError("输出文件须以 .xlsx 结尾。")
+            raise CommandError(_("输出文件须以 .xlsx 结尾。"))
         started = time.monotonic()
         show = sys.stderr.isatty()
 
         def progress(rows: int) -> None:
             if show:
-                sys.stderr.write(f"\r已导出 {rows:,} 行")
+                sys.stderr.write("\r" + _("已导出 {rows} 行").format(rows=f"{rows:,}"))
                 sys.stderr.flush()
 
         try:
@@ -64,5 +65,5 @@ class Command(BaseCommand):
         if show:
             sys.stderr.write("\n")
         elapsed = time.monotonic() - started
-        self.stdout.write(f"已导出 {rows:,} 行到 {output}（用时 {elapsed:.1f} 秒）。"
-                          + ("" if options["reveal"] else "证件号码已脱敏。"))
+        self.stdout.write(_("已导出 {rows} 行到 {path}（用时 {seconds} 秒）。").format(
+            rows=f"{rows:,}", path=output, seconds=f"{elapsed:.1f}") + ("" if options["reveal"] else _("证件号码已脱敏。")))

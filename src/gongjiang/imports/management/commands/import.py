@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from gongjiang.core.exceptions import ApplicationError
 from gongjiang.imports import reports, services
@@ -35,7 +36,7 @@ class ProgressBar:
     def __call__(self, phase: str, done: int, total: int) -> None:
         if not self.enabled:
             return
-        labels = {"validating": "校验", "writing": "写入"}
+        labels = {"validating": _("校验"), "writing": _("写入")}
         if phase != self.phase:
             if self.phase:
                 self.stream.write("\n")
@@ -46,7 +47,8 @@ class ProgressBar:
         filled = int(width * min(fraction, 1))
         rate = done / max(time.monotonic() - self.started, 1e-6)
         self.stream.write(
-            f"\r{labels.get(phase, phase)} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} 行 {rate:,.0f} 行/秒"
+            f"\r{labels.get(phase, phase)} [{'#' * filled}{'.' * (width - filled)}] "
+            + _("{done}/{total} 行 {rate} 行/秒").format(done=f"{done:,}", total=f"{total:,}", rate=f"{rate:,.0f}")
         )
         self.stream.flush()
 
@@ -78,10 +80,10 @@ class Command(BaseCommand):
             try:
                 actor = get_user_model().objects.get(username=options["username"], is_active=True)
             except get_user_model().DoesNotExist:
-                raise CommandError(f"没有这个账号：{options['username']}") from None
+                raise CommandError(_("没有这个账号：{name}").format(name=options["username"])) from None
         path: Path = options["file"]
         if not path.exists():
-            self.stderr.write(f"文件不存在：{path}")
+            self.stderr.write(_("文件不存在：{path}").format(path=path))
             sys.exit(EXIT_UNUSABLE)
         bar = ProgressBar(sys.stderr, enabled=options["progress"] or sys.stderr.isatty())
         started = time.monotonic()
@@ -93,7 +95,7 @@ class Command(BaseCommand):
             )
         except ApplicationError as exc:
             bar.close()
-            self.stderr.write(f"无法导入：{exc.message}")
+            self.stderr.write(_("无法导入：{message}").format(message=exc.message))
             sys.exit(EXIT_UNUSABLE)
         bar.close()
         elapsed = time.monotonic() - started
@@ -111,40 +113,39 @@ class Command(BaseCommand):
                 source = services.report_path(job) if job.scratch_dir else None
                 if source is not None and source.exists():
                     shutil.copyfile(source, target)
-                    self.stderr.write(f"错误报告（Excel）：{target}")
+                    self.stderr.write(_("错误报告（Excel）：{path}").format(path=target))
                 else:
-                    self.stderr.write(f"没有错误，未生成 Excel 报告：{target}")
+                    self.stderr.write(_("没有错误，未生成 Excel 报告：{path}").format(path=target))
             else:
                 target.write_text(json.dumps(reports.json_report(job), ensure_ascii=False, indent=2), encoding="utf-8")
-                self.stderr.write(f"错误报告（JSON）：{target}")
+                self.stderr.write(_("错误报告（JSON）：{path}").format(path=target))
         if job.scratch_dir:
             services._remove_files(job)
 
     def _summary(self, job: ImportJob, elapsed: float) -> None:
         out = self.stdout
         if job.status == ImportJob.Status.FAILED:
-            out.write(f"文件无法导入：{job.error_message}")
+            out.write(_("文件无法导入：{message}").format(message=job.error_message))
             return
         rate = job.rows_total / elapsed if elapsed else 0
-        out.write(
-            f"{job.original_filename}：表头在第 {job.header_row} 行，数据 {job.rows_total:,} 行，"
-            f"正确 {job.rows_ok:,} 行，错误 {job.rows_failed:,} 行（用时 {elapsed:.1f} 秒，{rate:,.0f} 行/秒）"
-        )
+        out.write(_("{file}：表头在第 {header} 行，数据 {total} 行，正确 {ok} 行，错误 {failed} 行（用时 {seconds} 秒，{rate} 行/秒）").format(
+            file=job.original_filename, header=job.header_row, total=f"{job.rows_total:,}", ok=f"{job.rows_ok:,}",
+            failed=f"{job.rows_failed:,}", seconds=f"{elapsed:.1f}", rate=f"{rate:,.0f}"))
         unknown = (job.summary or {}).get("unknown_columns") or []
         if unknown:
-            out.write("未识别的列（已忽略）：" + "、".join(f"{letter} 列“{text}”" for letter, text in unknown))
+            out.write(_("未识别的列（已忽略）：") + "、".join(f"{letter}“{text}”" for letter, text in unknown))
         if job.status == ImportJob.Status.COMMITTED:
-            out.write(f"已导入：新增 {job.rows_created:,}，更新 {job.rows_updated:,}，无变化 {job.rows_unchanged:,}。")
+            out.write(_("已导入：新增 {created}，更新 {updated}，无变化 {unchanged}。").format(
+                created=f"{job.rows_created:,}", updated=f"{job.rows_updated:,}", unchanged=f"{job.rows_unchanged:,}"))
         elif job.dry_run:
             preview = (job.summary or {}).get("actions", {})
-            out.write(
-                f"仅校验，未写入。若导入：新增 {preview.get('created', 0):,}，更新 {preview.get('updated', 0):,}，"
-                f"无变化 {preview.get('unchanged', 0):,}。"
-            )
+            out.write(_("仅校验，未写入。若导入：新增 {created}，更新 {updated}，无变化 {unchanged}。").format(
+                created=f"{preview.get('created', 0):,}", updated=f"{preview.get('updated', 0):,}",
+                unchanged=f"{preview.get('unchanged', 0):,}"))
         elif job.status == ImportJob.Status.REJECTED:
-            out.write("有错误，未导入任何数据（全部正确才导入）。修改后重试，或加 --partial 只导入正确的行。")
+            out.write(_("有错误，未导入任何数据（全部正确才导入）。修改后重试，或加 --partial 只导入正确的行。"))
         for error in job.row_errors.all()[:20]:
-            where = f"第 {error.row} 行" + (f"“{error.column}”列" if error.column else "")
+            where = _("第 {row} 行").format(row=error.row) + (f"“{error.column}”" if error.column else "")
             out.write(f"  {where} [{error.code}] {error.message}")
         if job.errors_total > 20:
-            out.write(f"  …… 共 {job.errors_total:,} 个错误，完整列表见 --report。")
+            out.write("  " + _("…… 共 {count} 个错误，完整列表见 --report。").format(count=f"{job.errors_total:,}"))

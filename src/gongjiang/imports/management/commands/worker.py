@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from gongjiang.imports.services import import_jobs_sweep
 
@@ -25,11 +26,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if getattr(settings, "TASK_BACKEND", "") != "database":
-            raise CommandError("TASK_BACKEND 不是 database：任务在提交它的请求中直接执行，不需要 worker。"
-                               "生产环境请设置 TASK_BACKEND=database 并运行 gongjiang worker。")
+            raise CommandError(_("TASK_BACKEND 不是 database：任务在提交它的请求中直接执行，不需要 worker。"
+                                 "生产环境请设置 TASK_BACKEND=database 并运行 gongjiang worker。"))
         swept = import_jobs_sweep()
         if swept:
-            self.stdout.write(f"已清理 {swept} 个过期或中断的导入任务。")
+            self.stdout.write(_("已清理 {count} 个过期或中断的导入任务。").format(count=swept))
         worker_options: dict[str, Any] = {"queue_name": options["queues"], "interval": options["interval"],
                                           "reload": False}
         if options["batch"]:
