@@ -184,7 +184,11 @@ def filter_queryset(
         )
     if condition is None:
         return queryset
-    return queryset.filter(condition).distinct()
+    # Select by primary key rather than DISTINCT: a path through a multi-valued relation could
+    # repeat rows, and DISTINCT would drag the model's ordering into GROUP BY and split every
+    # group of a values().annotate() aggregate.
+    matching = queryset.model._default_manager.filter(condition).values("pk")
+    return queryset.filter(pk__in=matching)
 
 
 def organization_queryset(user: Any, *, write: bool = False) -> QuerySet[Organization]:
