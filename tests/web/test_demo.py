@@ -84,7 +84,17 @@ def test_mobile_numbers_are_encrypted_and_masked(demo):
 
 
 def test_about_thirty_percent_are_high_skilled(demo):
-    levels = list(Person.objects.values_list("current_level", flat=True))
+    # The city's stock as the base builder records it (certificates from before the platform);
+    # the programmes the extensions run (competitions, evaluations) then promote some people,
+    # which in a 200-person test city moves the share by several points.
+    from django.db.models import Max
+
+    base = dict(
+        Certificate.objects.filter(source__in=[Certificate.Source.IMPORT, Certificate.Source.APPOINTMENT],
+                                   status=Certificate.Status.VALID)
+        .values_list("holder_id").annotate(top=Max("level"))
+    )
+    levels = [base.get(pk) for pk in Person.objects.values_list("pk", flat=True)]
     share = sum(1 for level in levels if is_high_skilled(level)) / len(levels)
     assert 0.25 <= share <= 0.35
     present = set(levels)
@@ -111,13 +121,22 @@ def test_some_people_have_a_previous_job(demo):
 def test_certificates_cover_every_level_held_with_valid_unique_numbers(demo):
     numbers = list(Certificate.objects.values_list("number", flat=True))
     assert len(numbers) == len(set(numbers))
+    from django.utils import timezone
+
     for certificate in Certificate.objects.select_related("occupation"):
-        assert certificate.issue_date <= TODAY
+        # The stock the builder dates against --today; programmes the extensions run (an
+        # evaluation batch issuing now) may date their certificates on the real day.
+        if certificate.source in (Certificate.Source.IMPORT, Certificate.Source.APPOINTMENT):
+            assert certificate.issue_date <= TODAY
+        else:
+            assert certificate.issue_date <= timezone.localdate()
         if certificate.kind == Certificate.Kind.POST_APPOINTMENT:
             assert certificate.level in (SkillLevel.PRINCIPAL_TECHNICIAN, SkillLevel.CHIEF_TECHNICIAN)
             continue
         parsed = parse_certificate_number(certificate.number)
         assert parsed.scheme == certificate.scheme
+        if parsed.scheme == "other":  # e.g. a competition's own promotion numbering
+            continue
         assert parsed.national_grade == national_grade(certificate.level)
         assert national_grade(certificate.level) in certificate.occupation.national_grades
         if parsed.scheme == "national":

@@ -232,7 +232,7 @@ class DemoCompetitions:
                     services.appeal_decide(actor=chief.user, appeal=appeal, status="rejected",
                                            outcome="裁判组会同申诉人复测，测量结果无误，维持原成绩。")
         try:
-            services.rewards_apply(actor=None, competition=competition)
+            services.rewards_apply(actor=None, competition=competition, issue_date=self.context.today)
         except ApplicationError as exc:  # only when a tiny demo city left an event without entrants
             context.log(f"    奖励未兑现：{exc.message}")
             return competition

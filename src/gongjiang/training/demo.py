@@ -277,7 +277,10 @@ def _apprenticeships(context: Any, *, by_employer: dict[int, list[Person]], coll
         return
     teachers = [p for p in context.people if p.current_employer_id in {c.pk for c in colleges}]
     fallback_teachers = [p for p in context.people if (p.current_level or 0) >= SkillLevel.TECHNICIAN]
-    employers = sorted((pk for pk, staff in by_employer.items() if len(staff) >= 3), key=lambda pk: (
+    enterprise_ids = set(
+        Organization.objects.filter(pk__in=list(by_employer), kind=Organization.Kind.ENTERPRISE).values_list("pk", flat=True)
+    )
+    employers = sorted((pk for pk, staff in by_employer.items() if len(staff) >= 3 and pk in enterprise_ids), key=lambda pk: (
         pk != (demo_firm.pk if demo_firm else None), pk))
     # Interleaved, so that even a small demo city has every kind in several statuses.
     cycle = [Apprenticeship.Kind.ENTERPRISE_NEW_TYPE, Apprenticeship.Kind.MODERN,

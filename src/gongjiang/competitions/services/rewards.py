@@ -7,6 +7,8 @@ so what the organiser saw is what is applied.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,7 +213,7 @@ def _level_credential(*, actor: Any, competition: Competition, entry: Entry, cer
 
 
 @transaction.atomic
-def rewards_apply(*, actor: Any, competition: Competition) -> list[PlannedReward]:
+def rewards_apply(*, actor: Any, competition: Competition, issue_date: dt.date | None = None) -> list[PlannedReward]:
     """Apply the rewards once: medal honours and verifiable award certificates (PDF, QR code,
     public /verify/) for medallists, titles as honours, and promotions as skill-level
     certificates (source: competition, also verifiable), so the registry's levels update.
@@ -228,7 +230,8 @@ def rewards_apply(*, actor: Any, competition: Competition) -> list[PlannedReward
     if problems:
         raise ApplicationError(_("现在还不能兑现奖励。"), errors={"competition": problems})
     plan = reward_plan(competition)
-    today = timezone.localdate()
+    # The issue date of promotion certificates: today, unless a caller (the demo) dates it.
+    today = issue_date or timezone.localdate()
     honours = certificates = credentials = 0
     sequence_by_entry: dict[int, int] = {}
     for row in plan:
