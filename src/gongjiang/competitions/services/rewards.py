@@ -8,7 +8,6 @@ so what the organiser saw is what is applied.
 from __future__ import annotations
 
 import datetime as dt
-
 from dataclasses import dataclass, field
 from typing import Any
 
