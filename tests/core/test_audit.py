@@ -28,3 +28,12 @@ def test_snapshot_never_contains_secrets(personas):
     data = audit.snapshot(person)
     assert "id_number_encrypted" not in data and "id_number_hash" not in data
     assert data["id_number_masked"] == person.id_number_masked
+
+
+def test_snapshot_records_file_fields_by_name(db):
+    from django.core.files.storage import default_storage
+    from django.db.models.fields.files import FieldFile, FileField
+
+    field = FileField(name="document", storage=default_storage)
+    assert audit._jsonable(FieldFile(None, field, "agreements/2026/a.pdf")) == "agreements/2026/a.pdf"
+    assert audit._jsonable(FieldFile(None, field, None)) == ""

@@ -105,3 +105,18 @@ def test_profile_query_count_is_fixed(client, registry, personas, django_assert_
     client.force_login(personas.city)
     with django_assert_max_num_queries(14):
         assert client.get(detail(registry.li)).status_code == 200
+
+
+def test_profile_loads_training_history_from_the_training_app(client, registry, personas):
+    # given
+    client.force_login(personas.dan)
+    # when
+    html = client.get(detail(registry.li)).content.decode()
+    # then the profile asks for the training section, and that section answers in scope
+    url = reverse("training:person_history", args=[registry.li.pk])
+    assert f'hx-get="{url}"' in html
+    fragment = client.get(url, HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200
+    assert 'id="training"' in fragment.content.decode()
+    client.force_login(personas.kira)
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 404
