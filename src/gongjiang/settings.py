@@ -323,6 +323,17 @@ SPECTACULAR_SETTINGS = {
         "AppealStatusEnum": "gongjiang.competitions.models.Appeal.Status",
         "AppealDecisionEnum": "gongjiang.competitions.api.views.APPEAL_DECISIONS",
         "RewardPromotionEnum": "gongjiang.competitions.models.RewardRule.Promotion",
+        "TrainingProgramStatusEnum": "gongjiang.training.models.TrainingProgram.Status",
+        "ApprenticeshipKindEnum": "gongjiang.training.models.Apprenticeship.Kind",
+        "SubsidyKindEnum": "gongjiang.training.models.SubsidyPolicy.Kind",
+        "ExchangeEventKindEnum": "gongjiang.international.models.ExchangeEvent.Kind",
+        "RecognitionCategoryEnum": "gongjiang.international.models.Recognition.Category",
+        "EvaluationBatchStatusEnum": "gongjiang.evaluation.models.EvaluationBatch.Status",
+        "TrainingProgramKindEnum": "gongjiang.training.models.TrainingProgram.Kind",
+        "ApprenticeshipStatusEnum": "gongjiang.training.models.Apprenticeship.Status",
+        "AgreementKindEnum": "gongjiang.international.models.Agreement.Kind",
+        "AgreementStatusEnum": "gongjiang.international.models.Agreement.Status",
+        "JointProjectStatusEnum": "gongjiang.international.models.JointProject.Status",
     },
 }
 
