@@ -170,7 +170,7 @@ class CertificatesEntity(Entity):
             (row["kind"], row["number"]): row
             for row in Certificate.objects.filter(number__in=[s.values["number"] for s in batch]).values(
                 "kind", "number", "holder_id", "occupation_id", "occupation_name", "work_type_id", "level", "issuer_id",
-                "issuer_name", "issue_date", "valid_until",
+                "issuer_name", "issue_date", "valid_until", "occupation__name", "occupation__code",
             )
         }
         for state in batch:
@@ -219,6 +219,7 @@ class CertificatesEntity(Entity):
             issuer_name,
             values["issue_date"].isoformat(),
             values["valid_until"].isoformat() if values.get("valid_until") else None,
+            values.get("occupation") or "",  # as typed: to tell an unchanged occupation on re-import
         )
 
     def write(self, payloads: list[tuple[Any, ...]], ctx: ImportContext) -> WriteResult:
@@ -228,12 +229,18 @@ class CertificatesEntity(Entity):
         result = WriteResult()
         existing = {
             (c.kind, c.number): c
-            for c in Certificate.objects.filter(number__in=[p[3] for p in payloads])
+            for c in Certificate.objects.filter(number__in=[p[3] for p in payloads]).select_related("occupation")
         }
         new = []
         for payload in payloads:
             current = existing.get((payload[2], payload[3]))
             fields = _fields(payload)
+            if current is not None and _same_occupation(
+                payload[13], current.occupation_name, current.occupation.name if current.occupation else "",
+                current.occupation.code if current.occupation else "",
+            ):
+                for key in ("occupation_id", "occupation_name", "work_type_id"):
+                    fields.pop(key)
             if current is None:
                 new.append(Certificate(
                     kind=payload[2], number=payload[3], scheme=payload[4], holder_id=payload[1],
@@ -294,8 +301,19 @@ def _fields(payload: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
+def _same_occupation(typed: str, stored_name: str, catalog_name: str, catalog_code: str) -> bool:
+    """The row names the occupation the certificate already has (so linking it to the catalogue
+    now would be a change the user did not ask for: export → import must change nothing)."""
+    return bool(typed) and typed in (stored_name, catalog_name, catalog_code) or (not typed and not stored_name)
+
+
 def _changes(current: dict[str, Any], payload: tuple[Any, ...]) -> bool:
-    return any(current[key] != value for key, value in _fields(payload).items())
+    fields = _fields(payload)
+    if _same_occupation(payload[13], current["occupation_name"], current["occupation__name"] or "",
+                        current["occupation__code"] or ""):
+        for key in ("occupation_id", "occupation_name", "work_type_id"):
+            fields.pop(key)
+    return any(current[key] != value for key, value in fields.items())
 
 
 def _work_type(ctx: ImportContext, occupation_pk: int, name: str) -> int | None:
