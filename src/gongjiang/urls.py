@@ -16,13 +16,14 @@ api_v1 = [
     path("", include("gongjiang.orgs.api")),
     path("", include("gongjiang.people.api")),
     path("", include("gongjiang.competitions.api.urls")),
-    path("", include("gongjiang.credentials.api")),
     path("", include("gongjiang.evaluation.api")),
     path("", include("gongjiang.training.api")),
     path("", include("gongjiang.international.api")),
 ]
 
 urlpatterns = [
+    # Public certificate verification first: it is the busiest route and needs no other.
+    path("api/v1/", include("gongjiang.credentials.api")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
