@@ -10,3 +10,4 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 # reconnects per request, which costs more than the lookup itself): gunicorn's sync workers
 # run one request at a time per process, so one connection per worker is safe.
 DATABASES["default"]["CONN_MAX_AGE"] = 600  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 — WhiteNoise warns when it is missing
