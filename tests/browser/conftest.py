@@ -8,6 +8,8 @@ CI sets ``GONGJIANG_REQUIRE_BROWSER=1`` so that a missing browser fails instead 
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,19 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     pytest.skip(f"{SKIP_PREFIX}{reason}")
 
 
+def _wait_for_live_server_requests(timeout: float = 10.0) -> None:
+    """Let the live server's request threads finish once the browser let go of them.
+
+    Chromium keeps connections alive; when a context closes, their threads still run Django's
+    connection clean-up. Should the live server stop first (after a worker's last test), that
+    clean-up fails on the shared in-memory SQLite connection and pytest reports the thread error.
+    """
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        if "process_request_thread" in thread.name and thread is not threading.current_thread():
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """One headless Chromium per test session (per xdist worker)."""
@@ -54,6 +69,7 @@ def browser() -> Iterator[Any]:
             yield instance
         finally:
             instance.close()
+            _wait_for_live_server_requests()
 
 
 @pytest.fixture
@@ -65,6 +81,7 @@ def page(browser: Any) -> Iterator[Any]:
         yield context.new_page()
     finally:
         context.close()
+        _wait_for_live_server_requests()
 
 
 @pytest.fixture
