@@ -162,7 +162,11 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--no-health-checks", action="store_true",
+                        help="turn off CONN_HEALTH_CHECKS in the benchmark server (one query fewer per request)")
     args = parser.parse_args()
+    if args.no_health_checks:
+        os.environ["BENCH_HEALTH_CHECKS"] = "0"
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     wanted = args.databases.split(",")
     results: dict[str, dict[str, dict[str, float]]] = {}
