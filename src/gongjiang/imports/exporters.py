@@ -116,16 +116,23 @@ def _clean_filters(exporter: Exporter, filters: Mapping[str, Any]) -> dict[str, 
 
 
 def iterate_by_pk(queryset: QuerySet[Any], batch_size: int = BATCH_SIZE) -> Iterator[list[Any]]:
-    """Batches of ``queryset`` in primary-key order (keyset paging; constant memory)."""
-    queryset = queryset.order_by("pk")
+    """Batches of ``queryset`` in primary-key order (keyset paging; constant memory).
+
+    Each batch first takes the next primary keys alone, then loads those rows. Selectors
+    often return DISTINCT querysets (their filters join to-many relations); a DISTINCT over
+    every selected column cannot stop after 1,000 rows, so paging it directly re-sorts the whole
+    remaining table for every batch (quadratic). DISTINCT over the key alone streams off the
+    primary-key index.
+    """
+    keys = queryset.order_by("pk").values_list("pk", flat=True)
     last = None
     while True:
-        page = queryset if last is None else queryset.filter(pk__gt=last)
-        batch = list(page[:batch_size])
-        if not batch:
+        page = keys if last is None else keys.filter(pk__gt=last)
+        ids = list(page[:batch_size])
+        if not ids:
             return
-        yield batch
-        last = batch[-1].pk
+        yield list(queryset.filter(pk__in=ids).order_by("pk"))
+        last = ids[-1]
 
 
 def export_xlsx(
