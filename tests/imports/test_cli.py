@@ -75,3 +75,14 @@ def test_as_username_applies_that_users_scope(city, personas, workdir):
     path = write_csv(workdir / "other.csv", [HEADER, ["张三", factories.make_id_number(), "柯桥纺织有限公司"]])
     assert call("people", path, "--as", "olga") == 1
     assert not Person.objects.filter(name="张三").exists()
+
+
+def test_report_of_a_large_file_keeps_only_the_rows_with_errors(city, workdir, settings):
+    settings.IMPORT_REPORT_FULL_MAX_ROWS = 2
+    good = [factories.make_id_number() for _ in range(3)]
+    rows = [HEADER, *[["张三", number, "越城机械有限公司"] for number in good], ["李四", "12345", "越城机械有限公司"]]
+    path = write_csv(workdir / "big.csv", rows)
+    assert call("people", path, "--report", workdir / "r.xlsx") == 1
+    table = [[c.value for c in row] for row in load_workbook(workdir / "r.xlsx").active.iter_rows()]
+    assert table[0] == [*HEADER, "错误说明", "原行号"]
+    assert len(table) == 2 and table[1][0] == "李四" and table[1][-1] == 5

@@ -38,9 +38,19 @@ def _letter_index(letter: str) -> int:
     return index - 1
 
 
+def full_report_max_rows() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "IMPORT_REPORT_FULL_MAX_ROWS", 100_000))
+
+
 def build_error_workbook(
     *, job: ImportJob, checked: CheckedFile, errors: Iterable[RowIssue], target: Path, failed_rows: set[int]
 ) -> Path:
+    """The user's file with the errors marked. A file of more than ``IMPORT_REPORT_FULL_MAX_ROWS``
+    rows comes back with its header and the rows that have errors only (each with its original
+    row number in a last column), so a few bad rows in a huge file give a small report."""
+    only_failed = job.rows_total > full_report_max_rows()
     by_row: dict[int, list[RowIssue]] = defaultdict(list)
     for issue in errors:
         by_row[issue.row].append(issue)
@@ -52,7 +62,9 @@ def build_error_workbook(
     comments = 0
     expected = 1
     for number, cells in table.rows:
-        while expected < number:
+        if only_failed and number > header_row and number not in failed_rows:
+            continue
+        while not only_failed and expected < number:
             sheet.append([])
             expected += 1
         expected = number + 1
@@ -80,6 +92,10 @@ def build_error_workbook(
                 label = WriteOnlyCell(sheet, value=_("错误说明"))
                 label.font = HEADER_FONT
                 row.append(label)
+                if only_failed:
+                    original = WriteOnlyCell(sheet, value=_("原行号"))
+                    original.font = HEADER_FONT
+                    row.append(original)
             else:
                 text = "；".join(
                     f"【{issue.header or issue.letter or _('整行')}】{issue.message}" for issue in issues
@@ -88,6 +104,8 @@ def build_error_workbook(
                 note.fill = ROW_FILL
                 note.font = ERROR_FONT
                 row.append(note)
+                if only_failed:
+                    row.append(number)
         sheet.append(row)
     target.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(target)
