@@ -40,11 +40,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def _wait_for_live_server_requests(timeout: float = 10.0) -> None:
-    """Let the live server's request threads finish once the browser let go of them.
+    """Let the live server's request threads finish once Chromium has let go of them.
 
-    Chromium keeps connections alive; when a context closes, their threads still run Django's
-    connection clean-up. Should the live server stop first (after a worker's last test), that
-    clean-up fails on the shared in-memory SQLite connection and pytest reports the thread error.
+    Chromium keeps idle connections open until it exits; each one holds a live-server thread
+    that still has to run Django's connection clean-up. Were the live server stopped first, that
+    clean-up would fail on the shared in-memory SQLite connection and pytest would report it.
     """
     deadline = time.monotonic() + timeout
     for thread in threading.enumerate():
@@ -53,8 +53,12 @@ def _wait_for_live_server_requests(timeout: float = 10.0) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One headless Chromium per test session (per xdist worker)."""
+def browser(django_db_setup: Any, live_server: Any) -> Iterator[Any]:
+    """One headless Chromium per test session (per xdist worker).
+
+    It depends on ``live_server`` so that it is set up after the server and torn down before
+    it: Chromium exits, its connections close, their threads finish, then the server stops.
+    """
     reason = skip_reason()
     if reason is not None:
         pytest.skip(f"{SKIP_PREFIX}{reason}")
@@ -81,7 +85,6 @@ def page(browser: Any) -> Iterator[Any]:
         yield context.new_page()
     finally:
         context.close()
-        _wait_for_live_server_requests()
 
 
 @pytest.fixture
