@@ -137,7 +137,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", _default_sqlite),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        # A health check costs a SELECT 1 per request, as much as a certificate lookup (see
+        # bench/verify); off by default, on where connections may go stale (no PgBouncer).
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", False),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
