@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongjiang.core.exceptions import ApplicationError
@@ -17,8 +18,8 @@ from gongjiang.credentials.models import Credential
 from gongjiang.credentials.qr import qr_svg
 from gongjiang.credentials.signing import public_jwks
 
-MSG_RATE_LIMITED = "查询过于频繁：每个网络地址每 {window} 秒最多查询 {limit} 次，请 {retry} 秒后再试。"
-MSG_NEED_NUMBER_AND_NAME = "请同时填写证书编号和持证人姓名。"
+MSG_RATE_LIMITED = gettext_noop("查询过于频繁：每个网络地址每 {window} 秒最多查询 {limit} 次，请 {retry} 秒后再试。")
+MSG_NEED_NUMBER_AND_NAME = gettext_noop("请同时填写证书编号和持证人姓名。")
 
 
 def _public(response: HttpResponse) -> HttpResponse:
