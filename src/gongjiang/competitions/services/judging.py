@@ -215,10 +215,10 @@ def _write_rows(fields: dict[str, Any], rows: list[tuple[Any, ...]]) -> None:
             f"{quote(fields[name].column)} = v.{alias}::{pg_type}"
             for name, alias, pg_type in zip(names, aliases, _PG_TYPES, strict=False)
         )
-        placeholder = "(" + ", ".join(["%s"] * (len(names) + 1)) + ")"
+        row_markers = "(" + ", ".join(["%s"] * (len(names) + 1)) + ")"
         for start in range(0, len(rows), 1000):
             chunk = rows[start:start + 1000]
-            values = ", ".join([placeholder] * len(chunk))
+            values = ", ".join([row_markers] * len(chunk))
             cursor.execute(
                 f"UPDATE {table} AS e SET {assignments} FROM (VALUES {values}) AS v({', '.join(aliases)}, pk) "
                 f"WHERE e.{quote('id')} = v.pk::bigint",
