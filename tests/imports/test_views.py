@@ -157,3 +157,51 @@ def test_an_upload_declaring_a_huge_body_is_refused_unread(client, personas, set
                            CONTENT_LENGTH="5000000")
     assert response.status_code == 413
     assert not ImportJob.objects.exists()
+
+
+def test_status_shows_the_write_progress_reported_from_inside_the_transaction(client, personas, workdir):
+    # given: a job whose rows are being written (the worker reports through its scratch folder)
+    client.force_login(personas.olga)
+    folder = workdir / "job-writing"
+    folder.mkdir()
+    job = ImportJob.objects.create(entity="people", original_filename="x.xlsx", created_by=personas.olga,
+                                   status=ImportJob.Status.COMMITTING, rows_ok=5000, phase="queued",
+                                   progress_done=0, progress_total=5000, scratch_dir=str(folder))
+    (folder / "progress.json").write_text('{"phase": "writing", "done": 2000, "total": 5000}')
+    # when
+    html = client.get(reverse("imports:job_status", args=[job.public_id]), HTTP_HX_REQUEST="true").content.decode()
+    # then: a determinate bar, not a spinner
+    assert 'value="2000"' in html and 'max="5000"' in html and "2000 / 5000" in html
+
+
+def test_write_progress_is_visible_while_the_commit_transaction_runs(personas, workdir, monkeypatch):
+    from gongjiang.imports import pipeline, selectors, services
+
+    rows = [["姓名", "身份证号码", "工作单位"]]
+    rows += [[f"员工{chr(0x4e00 + i)}", factories.make_id_number(), "越城机械有限公司"] for i in range(25)]
+    path = write_xlsx(workdir / "people.xlsx", rows, text_columns=(1,))
+    job = services.import_job_create(actor=personas.olga, entity="people", filename=path.name, source=path)
+    job = services.import_job_validate(job=job, actor=personas.olga)
+    assert job.rows_ok == 25
+    job = services.import_job_queue_commit(job=job, actor=personas.olga)
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 10)
+    monkeypatch.setattr(pipeline._Throttle, "__call__", lambda self, done, force=False: self.progress(
+        self.phase, done, self.total) if self.progress else None)
+    seen = []
+    original = services._commit_progress_writer
+
+    def spying(job):
+        write = original(job)
+
+        def report(phase, done, total):
+            write(phase, done, total)
+            seen.append(selectors.import_job_progress(ImportJob.objects.get(pk=job.pk)))
+        return report
+
+    monkeypatch.setattr(services, "_commit_progress_writer", spying)
+    services.import_job_commit(job=job)
+    assert [(p["done"], p["total"]) for p in seen if p["phase"] == "writing"][:3] == [(10, 25), (20, 25), (25, 25)]
+    assert seen[0]["percent"] == 40
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.COMMITTED
+    assert selectors.import_job_progress(job)["percent"] == 100

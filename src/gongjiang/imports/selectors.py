@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from django.db.models import QuerySet
@@ -24,3 +26,20 @@ def import_job_get_for_user(*, user: Any, public_id: Any) -> ImportJob:
         return import_job_list(user=user).get(public_id=public_id)
     except (ImportJob.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def import_job_progress(job: ImportJob) -> dict[str, Any]:
+    """How far the job is: ``{"phase", "done", "total", "percent"}``.
+
+    While the rows are written (one transaction), the worker reports through a file in the
+    job's scratch folder (see ``services._commit_progress_writer``); otherwise the job row says.
+    """
+    phase, done, total = job.phase, job.progress_done, job.progress_total
+    if job.status == ImportJob.Status.COMMITTING and job.scratch_dir:
+        try:
+            data = json.loads((Path(job.scratch_dir) / "progress.json").read_text(encoding="utf-8"))
+            phase, done, total = str(data["phase"]), int(data["done"]), int(data["total"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # not started yet (or between two writes): the job row's figures stand
+    percent = min(100, int(done * 100 / total)) if total else 0
+    return {"phase": phase, "done": done, "total": total, "percent": percent}

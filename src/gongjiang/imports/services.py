@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -68,6 +70,10 @@ def _spool_path(job: ImportJob) -> Path:
 
 def report_path(job: ImportJob) -> Path:
     return _job_dir(job) / "report.xlsx"
+
+
+def progress_path(job: ImportJob) -> Path:
+    return _job_dir(job) / "progress.json"
 
 
 def _remove_files(job: ImportJob, *, keep_report: bool = False) -> None:
@@ -159,6 +165,24 @@ def _progress_writer(job: ImportJob) -> Callable[[str, int, int], None]:
     def write(phase: str, done: int, total: int) -> None:
         job.phase, job.progress_done, job.progress_total = phase, done, total
         ImportJob.objects.filter(pk=job.pk).update(phase=phase, progress_done=done, progress_total=total)
+
+    return write
+
+
+def _commit_progress_writer(job: ImportJob) -> Callable[[str, int, int], None]:
+    """Progress of the write pass, in a small file beside the spool.
+
+    The write pass is one transaction: an update of the job row made inside it stays invisible
+    to the page polling it until the commit, and on SQLite no other connection may write while
+    it runs. The scratch folder is shared by the web and worker processes already (the upload
+    is stored there), so the progress goes there, replaced atomically.
+    """
+    target = progress_path(job)
+
+    def write(phase: str, done: int, total: int) -> None:
+        scratch = target.with_suffix(".tmp")
+        scratch.write_text(json.dumps({"phase": phase, "done": done, "total": total}), encoding="utf-8")
+        os.replace(scratch, target)
 
     return write
 
@@ -287,7 +311,7 @@ def import_job_commit(
         return _fail(job, "files_gone", _(ERR_FILES_GONE))
     entity = get_entity(job.entity)
     ctx = _context_for(job)
-    writer = progress or (lambda phase, done, total: None)
+    writer = progress or _commit_progress_writer(job)
     try:
         with context.acting_as(ctx.actor), bulkwrite.tuned_for_bulk(), transaction.atomic():
             counts = pipeline.write_spool(

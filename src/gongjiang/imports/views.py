@@ -131,6 +131,7 @@ def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
         "can_commit": job.status == ImportJob.Status.VALIDATED and not job.dry_run and job.rows_ok > 0,
         "report_available": job.has_report and services.report_path(job).exists() if job.scratch_dir else False,
         "polling": job.is_active,
+        "progress": selectors.import_job_progress(job),
     }
 
 
