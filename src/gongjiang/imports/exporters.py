@@ -12,19 +12,31 @@ ID numbers are masked unless the caller asks to reveal them *and* the role may s
 spreadsheet would run as a formula (= + - @ tab CR) gets a leading apostrophe.
 
 The people exporter writes the import template's columns first, so an export (revealed)
-imports back unchanged. Other list pages reuse this: ``export_xlsx(exporter=get_exporter(
-"people"), user=request.user, filters={...}, target=file)``.
+imports back unchanged.
+
+:func:`write_xlsx` is the platform's one .xlsx writer (header, widths, formula-safe cells,
+write-only workbook). Two ways in:
+
+- the registry (:func:`export_xlsx`, used by ``/imports/export/<entity>.xlsx``, the
+  ``gongjiang export`` command and the API): keyset batches by primary key, the reveal gate;
+- every list page (:func:`export_list` / :func:`export_response`): the page's own
+  :class:`Column` list and the very queryset the page paginates, all pages in the page's order
+  (:func:`in_batches`), audited under the page's action with the filters and the row count.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import IO, Any, ClassVar, Protocol
 
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +50,10 @@ from gongjiang.imports.rules import formula_safe
 from gongjiang.orgs.scope import Scope, scope_for
 
 BATCH_SIZE = 1000
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ID_NUMBER_REDACTED = "[证件号码]"
+# Query parameters that page or format a list but do not filter it.
+PAGING_PARAMETERS = ("page", "size", "format")
 ERR_UNKNOWN_EXPORT = _("不支持导出“{name}”。可导出：{names}。")
 ERR_UNKNOWN_FILTER = _("不支持的筛选条件“{key}”。可用：{keys}。")
 ERR_REVEAL = _("您的角色不能导出完整证件号码。")
@@ -57,9 +73,14 @@ class SystemActor:
 
 @dataclass(frozen=True)
 class ExportColumn:
+    """A registry exporter's column: its value may depend on the context (reveal, look-ups)."""
+
     label: Any
     value: Callable[[Any, ExportContext], Any]
     width: int = 16
+
+    def cell(self, obj: Any, ctx: ExportContext) -> Any:
+        return self.value(obj, ctx)
 
 
 @dataclass
@@ -135,6 +156,184 @@ def iterate_by_pk(queryset: QuerySet[Any], batch_size: int = BATCH_SIZE) -> Iter
         last = ids[-1]
 
 
+def iterate_in_list_order(queryset: QuerySet[Any], batch_size: int = BATCH_SIZE) -> Iterator[list[Any]]:
+    """Batches of ``queryset`` in the order the list page shows them, in constant memory.
+
+    Only the primary keys are read in the page's order (streamed in chunks); each chunk's
+    rows are then loaded by key, as :func:`iterate_by_pk` does, and put back into that order.
+    A queryset ordered by the key alone takes the keyset path.
+    """
+    ordering = tuple(str(term) for term in queryset.query.order_by)
+    if not queryset.ordered or ordering in (("pk",), ("id",)):
+        yield from iterate_by_pk(queryset, batch_size)
+        return
+    keys = queryset.values_list("pk", flat=True).iterator(chunk_size=batch_size)
+    while True:
+        ids = list(islice(keys, batch_size))
+        if not ids:
+            return
+        by_pk = {obj.pk: obj for obj in queryset.order_by().filter(pk__in=ids)}
+        yield [by_pk[pk] for pk in dict.fromkeys(ids) if pk in by_pk]
+
+
+def in_batches(objects: Any, batch_size: int = BATCH_SIZE) -> Iterator[list[Any]]:
+    """Batches of any list a page shows: a model queryset (in page order, see above), a
+    values() queryset (ranked or aggregated rows, streamed as they come) or a plain iterable."""
+    if isinstance(objects, QuerySet) and issubclass(objects._iterable_class, ModelIterable):
+        yield from iterate_in_list_order(objects, batch_size)
+        return
+    rows = objects.iterator(chunk_size=batch_size) if isinstance(objects, QuerySet) else iter(objects)
+    while batch := list(islice(rows, batch_size)):
+        yield batch
+
+
+# --- The one writer ----------------------------------------------------------------------------
+class SheetColumn(Protocol):
+    """What the writer needs of a column: a header, a width and a cell value."""
+
+    @property
+    def label(self) -> Any: ...
+
+    @property
+    def width(self) -> int: ...
+
+    def cell(self, obj: Any, ctx: ExportContext) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list page: it draws the page table *and* the export, so they agree.
+
+    ``get`` reads the value from a row; ``link`` (page only) makes the cell a link.
+    """
+
+    label: Any
+    get: Callable[[Any], Any]
+    link: Callable[[Any], str] | None = None
+    width: int = 16
+
+    def cell(self, obj: Any, ctx: ExportContext) -> Any:
+        return self.get(obj)
+
+
+def table_rows(columns: Sequence[Column], objects: Iterable[Any]) -> list[list[tuple[Any, str]]]:
+    """Cells for a page table: (value, link or "") per column."""
+    return [[(column.get(obj), column.link(obj) if column.link else "") for column in columns] for obj in objects]
+
+
+def write_xlsx(
+    *,
+    target: Path | IO[bytes],
+    title: Any,
+    columns: Sequence[SheetColumn],
+    batches: Iterable[list[Any]],
+    ctx: ExportContext | None = None,
+    prefetch: Callable[[list[Any], ExportContext], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write one sheet (bold frozen header, column widths, formula-safe cells) to ``target``.
+
+    openpyxl's write-only mode spools rows to disk, so memory stays flat however many batches
+    come. Returns the number of data rows written. This is the platform's only .xlsx export
+    writer: the registry exporters below and every list page's export go through it.
+    """
+    ctx = ctx if ctx is not None else ExportContext(reveal=False)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_sheet_title(title))
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(columns):
+        sheet.column_dimensions[_letter(index)].width = column.width
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=str(column.label))
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    rows = 0
+    for batch in batches:
+        ctx.extra = {}
+        if prefetch is not None:
+            prefetch(batch, ctx)
+        for obj in batch:
+            sheet.append([_cell(column.cell(obj, ctx)) for column in columns])
+        rows += len(batch)
+        if progress is not None:
+            progress(rows)
+    workbook.save(target)
+    return rows
+
+
+def filter_summary(filters: Mapping[str, Any]) -> dict[str, Any]:
+    """The filters that were set, for an audit entry; an ID number is never written to the log."""
+    summary: dict[str, Any] = {}
+    for key, value in filters.items():
+        if value in ("", None) or key in PAGING_PARAMETERS:
+            continue
+        if key == "id_number" or (isinstance(value, str) and _looks_like_id_number(value)):
+            value = ID_NUMBER_REDACTED
+        summary[key] = value
+    return summary
+
+
+def _looks_like_id_number(text: str) -> bool:
+    from gongjiang.core.rules import normalize_id_number
+
+    normalized = normalize_id_number(text)
+    return len(normalized) >= 15 and normalized[:6].isdigit()
+
+
+def export_list(
+    *,
+    user: Any,
+    title: Any,
+    columns: Sequence[SheetColumn],
+    objects: Any,
+    action: str,
+    target: Path | IO[bytes],
+    filters: Mapping[str, Any] | None = None,
+    object_type: str | None = None,
+    audit_filters: Mapping[str, Any] | None = None,
+) -> int:
+    """Export what a list page shows (``objects``: its scoped, filtered queryset) and audit it.
+
+    Every row of every page is written, in the page's order; ID numbers are whatever the
+    columns show (masked: list pages never reveal). The audit entry names the list, the filters
+    (ID numbers redacted) and the row count.
+    """
+    rows = write_xlsx(target=target, title=title, columns=columns, batches=in_batches(objects))
+    summary = dict(audit_filters) if audit_filters is not None else filter_summary(filters or {})
+    audit.record(
+        action, object_type=object_type or action.rsplit(".", 1)[0], object_repr=str(title),
+        changes={"rows": rows, "filters": summary, "format": "xlsx"}, actor=user,
+    )
+    return rows
+
+
+def export_response(
+    *,
+    user: Any,
+    title: Any,
+    columns: Sequence[SheetColumn],
+    objects: Any,
+    action: str,
+    filters: Mapping[str, Any] | None = None,
+    object_type: str | None = None,
+    filename: str | None = None,
+    audit_filters: Mapping[str, Any] | None = None,
+) -> FileResponse:
+    """:func:`export_list` into a temporary file, streamed to the browser as an attachment."""
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it after streaming
+    try:
+        export_list(user=user, title=title, columns=columns, objects=objects, action=action, target=handle,
+                    filters=filters, object_type=object_type, audit_filters=audit_filters)
+    except BaseException:
+        handle.close()
+        raise
+    handle.seek(0)
+    name = filename or f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+
+
 def export_xlsx(
     *,
     exporter: Exporter,
@@ -153,30 +352,10 @@ def export_xlsx(
         raise PermissionDeniedError(ERR_REVEAL)
     cleaned = _clean_filters(exporter, filters or {})
     queryset = exporter.queryset(user=actor, filters=cleaned)
-    columns = exporter.columns()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(exporter.sheet_title)[:31])
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(columns):
-        sheet.column_dimensions[_letter(index)].width = column.width
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=str(column.label))
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    ctx = ExportContext(reveal=reveal)
-    rows = 0
-    for batch in iterate_by_pk(queryset):
-        ctx.extra = {}
-        exporter.prefetch(batch, ctx)
-        for obj in batch:
-            sheet.append([_cell(column.value(obj, ctx)) for column in columns])
-        rows += len(batch)
-        if progress is not None:
-            progress(rows)
-    workbook.save(target)
-    summary = {key: ("[证件号码]" if key in ("id_number", "q") else value) for key, value in cleaned.items()}
+    rows = write_xlsx(target=target, title=exporter.sheet_title, columns=exporter.columns(),
+                      batches=iterate_by_pk(queryset), ctx=ExportContext(reveal=reveal),
+                      prefetch=exporter.prefetch, progress=progress)
+    summary = {key: (ID_NUMBER_REDACTED if key in ("id_number", "q") else value) for key, value in cleaned.items()}
     audit.record(
         "imports.export.created", object_type=exporter.name, object_repr=str(exporter.label),
         changes={"entity": exporter.name, "filters": summary, "rows": rows, "reveal": reveal, "format": "xlsx"},
@@ -188,6 +367,14 @@ def export_xlsx(
             changes={"export": exporter.name, "rows": rows, "filters": summary}, actor=user,
         )
     return rows
+
+
+def _sheet_title(title: Any) -> str:
+    # Excel refuses these in a sheet name, and more than 31 characters.
+    text = str(title)
+    for char in "[]:*?/\\":
+        text = text.replace(char, " ")
+    return text[:31] or "Sheet"
 
 
 def _cell(value: Any) -> Any:

@@ -1,28 +1,22 @@
 """Table specifications for training lists, and their Excel export.
 
 One specification (:class:`Column` list) drives both the page table and the export, so what a
-user sees is what they download. Exports are written with openpyxl's write-only mode into a
-temporary file, every text cell is made formula-safe, ID numbers appear only masked, and every
-export is audited with its row count. International lists use the same machinery.
+user sees is what they download. The export is written by the platform's one writer
+(``gongjiang.imports.exporters``: write-only workbook, every page of the list in its order,
+formula-safe cells, audited with the row count); ID numbers appear only masked. International
+lists use the same specifications.
 """
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.http import FileResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-from gongjiang.core import audit
+from gongjiang.imports.exporters import Column, export_response, table_rows
 from gongjiang.imports.rules import formula_safe
 from gongjiang.training.models import (
     Apprenticeship,
@@ -34,16 +28,9 @@ from gongjiang.training.models import (
     TrainingProgram,
 )
 
-CHUNK_SIZE = 1000
+__all__ = ["Column", "table_rows", "xlsx_response"]
 # The platform's one rule for formula-safe cells (also full-width ＝＋－＠ and line breaks).
 safe_cell_value = formula_safe
-
-
-@dataclass(frozen=True)
-class Column:
-    label: Any
-    get: Callable[[Any], Any]
-    link: Callable[[Any], str] | None = None
 
 
 def _display(obj: Any, field: str) -> str:
@@ -176,37 +163,8 @@ MODEL_COLUMNS: dict[type, list[Column]] = {
 }
 
 
-def table_rows(columns: list[Column], objects: Iterable[Any]) -> list[list[tuple[Any, str]]]:
-    """Cells for a page table: (value, link or "") per column."""
-    return [[(column.get(obj), column.link(obj) if column.link else "") for column in columns] for obj in objects]
-
-
-def _iterate(objects: Any) -> Iterable[Any]:
-    if hasattr(objects, "iterator") and not getattr(objects, "_prefetch_related_lookups", ()):
-        return objects.iterator(chunk_size=CHUNK_SIZE)
-    return objects
-
-
 def xlsx_response(*, title: str, columns: list[Column], objects: Any, action: str,
                   filters: dict[str, Any] | None = None) -> FileResponse:
-    """Stream ``objects`` as an .xlsx file with one header row; audit the export."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=str(column.label))
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for obj in _iterate(objects):
-        sheet.append([safe_cell_value(column.get(obj)) for column in columns])
-        count += 1
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it after streaming)
-    workbook.save(handle)
-    handle.seek(0)
-    audit.record(action, object_type=action.rsplit(".", 1)[0], object_repr=title,
-                 changes={"rows": count, "filters": filters or {}})
-    filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(handle, as_attachment=True, filename=filename,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    """Every row of ``objects`` (all pages, in order) as an .xlsx download; the export is audited."""
+    return export_response(user=None, title=title, columns=columns, objects=objects, action=action,
+                           filters=filters)
