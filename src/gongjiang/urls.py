@@ -23,6 +23,7 @@ api_v1 = [
     path("", include("gongjiang.evaluation.api")),
     path("", include("gongjiang.training.api")),
     path("", include("gongjiang.international.api")),
+    path("", include("gongjiang.imports.api")),
 ]
 
 urlpatterns = [
