@@ -336,6 +336,8 @@ SPECTACULAR_SETTINGS = {
         "AgreementKindEnum": "gongjiang.international.models.Agreement.Kind",
         "AgreementStatusEnum": "gongjiang.international.models.Agreement.Status",
         "JointProjectStatusEnum": "gongjiang.international.models.JointProject.Status",
+        "ImportJobStatusEnum": "gongjiang.imports.models.ImportJob.Status",
+        "ImportJobModeEnum": "gongjiang.imports.models.ImportJob.Mode",
     },
 }
 
