@@ -8,6 +8,7 @@ urlpatterns = [
     path("verify/<str:code>/", views.verify_code, name="verify_code"),
     path(".well-known/jwks.json", views.jwks, name="jwks"),
     path("credentials/", views.credential_list, name="list"),
+    path("credentials/export/", views.credential_export, name="export"),
     path("credentials/<int:pk>/", views.credential_detail, name="detail"),
     path("credentials/<int:pk>/pdf/", views.credential_pdf, name="pdf"),
     path("credentials/<int:pk>/jwt/", views.credential_jwt, name="jwt"),

@@ -6,17 +6,28 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongjiang.core.exceptions import ApplicationError
-from gongjiang.credentials import ratelimit, rules, selectors, services
+from gongjiang.credentials import exports, ratelimit, rules, selectors, services
 from gongjiang.credentials.models import Credential
 from gongjiang.credentials.qr import qr_svg
 from gongjiang.credentials.signing import public_jwks
+from gongjiang.imports.exporters import export_response
+from gongjiang.web.forms import page_window, paginate
+from gongjiang.web.listing import (
+    Filter,
+    ListFilters,
+    export_url,
+    filter_query,
+    read_filters,
+    refuse_export,
+)
 
 MSG_RATE_LIMITED = gettext_noop("查询过于频繁：每个网络地址每 {window} 秒最多查询 {limit} 次，请 {retry} 秒后再试。")
 MSG_NEED_NUMBER_AND_NAME = gettext_noop("请同时填写证书编号和持证人姓名。")
@@ -140,16 +151,39 @@ def api_verify_code(request: HttpRequest, code: str) -> JsonResponse:
 # --- Staff and holder pages -------------------------------------------------------------------
 
 
+def credential_list_state(request: HttpRequest) -> tuple[QuerySet[Credential], ListFilters]:
+    """The list's scoped, filtered queryset; the list page and its export both use it."""
+    filters = read_filters(request.GET, [
+        Filter("q", gettext_lazy("证书编号/核验码/姓名")),
+        Filter("kind", gettext_lazy("类型"), Credential.Kind.choices),
+        Filter("status", gettext_lazy("状态"), Credential.Status.choices),
+    ])
+    queryset = selectors.credential_list(
+        user=request.user, q=filters.get("q"), kind=filters.get("kind"), status=filters.get("status"),
+    )
+    return queryset, filters
+
+
 @login_required
 def credential_list(request: HttpRequest) -> HttpResponse:
-    credentials = selectors.credential_list(
-        user=request.user, q=request.GET.get("q", ""), kind=request.GET.get("kind", ""),
-        status=request.GET.get("status", ""),
-    )[:200]
+    credentials, filters = credential_list_state(request)
+    page, size = paginate(request, credentials)
     return render(request, "credentials/list.html", {
-        "credentials": credentials, "kinds": Credential.Kind.choices, "statuses": Credential.Status.choices,
-        "q": request.GET.get("q", ""),
+        "credentials": page.object_list, "kinds": Credential.Kind.choices, "statuses": Credential.Status.choices,
+        "q": request.GET.get("q", ""), "page": page, "page_size": size, "page_numbers": page_window(page),
+        "query": filter_query(request), "filter_errors": filters.errors,
+        "export_url": export_url(request, "credentials:export"),
     })
+
+
+@login_required
+def credential_export(request: HttpRequest) -> HttpResponseBase:
+    """Every credential the list shows under its current filters, as an .xlsx file."""
+    credentials, filters = credential_list_state(request)
+    if filters.errors:
+        return refuse_export(request, "credentials:list", filters.errors)
+    return export_response(user=request.user, title=gettext_lazy("已签发证书"), columns=exports.COLUMNS,
+                           objects=credentials, action=exports.EXPORT_ACTION, filters=filters.values)
 
 
 @login_required

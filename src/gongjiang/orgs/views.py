@@ -7,7 +7,8 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -15,12 +16,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gongjiang.core.exceptions import ApplicationError
-from gongjiang.orgs import selectors, services
+from gongjiang.imports.exporters import export_response
+from gongjiang.orgs import exports, selectors, services
 from gongjiang.orgs.forms import OrganizationFilterForm, OrganizationForm
 from gongjiang.orgs.models import Organization
 from gongjiang.orgs.scope import organization_queryset, scope_for
 from gongjiang.people import selectors as people_selectors
 from gongjiang.web.forms import apply_application_error, page_window, paginate
+from gongjiang.web.listing import export_url, form_filter_errors, refuse_export
 
 MSG_CREATED = gettext_lazy("已新增单位：{name}。")
 MSG_UPDATED = gettext_lazy("已保存单位信息：{name}。")
@@ -38,12 +41,13 @@ def get_rw_organization_for_user(request: HttpRequest, pk: int) -> Organization:
     return organization
 
 
-@login_required
-@require_GET
-def organization_list_view(request: HttpRequest) -> HttpResponse:
+def organization_list_state(request: HttpRequest) -> tuple[OrganizationFilterForm, QuerySet[Organization], list[str]]:
+    """The list's filter form, its scoped and filtered queryset and the refused filters.
+
+    The list page and its export both call this, so they show the same rows.
+    """
     form = OrganizationFilterForm(request.GET or None, user=request.user)
-    if form.is_bound:
-        form.is_valid()  # invalid fields are dropped, the rest still filter
+    errors = form_filter_errors(form)  # invalid fields are dropped, the rest still filter
     data = getattr(form, "cleaned_data", {})
     queryset = selectors.organization_list(
         user=request.user,
@@ -51,7 +55,15 @@ def organization_list_view(request: HttpRequest) -> HttpResponse:
         kind=data.get("kind") or "",
         region=data["region"].code if data.get("region") else "",
     )
+    return form, queryset, errors
+
+
+@login_required
+@require_GET
+def organization_list_view(request: HttpRequest) -> HttpResponse:
+    form, queryset, errors = organization_list_state(request)
     page, size = paginate(request, queryset)
+    scope = scope_for(request.user)
     context = {
         "form": form,
         "page": page,
@@ -59,7 +71,9 @@ def organization_list_view(request: HttpRequest) -> HttpResponse:
         "page_numbers": page_window(page),
         "page_size": size,
         "query": urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v != ""]),
-        "can_create": scope_for(request.user).can_write,
+        "can_create": scope.can_write,
+        "filter_errors": errors,
+        "export_url": export_url(request, "orgs:export") if not scope.is_empty else "",
     }
     htmx = getattr(request, "htmx", None)
     template = "orgs/organization_list.html"
@@ -68,6 +82,19 @@ def organization_list_view(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
+
+
+@login_required
+@require_GET
+def organization_export_view(request: HttpRequest) -> HttpResponseBase:
+    """Every organisation the list shows under its current filters, as an .xlsx file."""
+    if scope_for(request.user).is_empty:
+        raise PermissionDenied(_("您的角色不查看单位数据。"))
+    _form, queryset, errors = organization_list_state(request)
+    if errors:
+        return refuse_export(request, "orgs:list", errors)
+    return export_response(user=request.user, title=gettext_lazy("单位"), columns=exports.COLUMNS,
+                           objects=queryset, action=exports.EXPORT_ACTION, filters=request.GET)
 
 
 @login_required
