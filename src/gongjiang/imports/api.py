@@ -325,7 +325,8 @@ class ImportJobsApi(APIView):
     class CreateInputSerializer(BaseInput):
         entity = serializers.CharField(max_length=40, label=_("导入内容代码"),
                                        help_text=_("见 GET /api/v1/imports/entities/，如 people、organizations"))
-        file = serializers.FileField(label=_("文件"), help_text=_("Excel（.xlsx、.xls）或 CSV（UTF-8 或 GBK/GB18030）"))
+        # An empty file is refused by the upload checks, with their message (as on the page).
+        file = serializers.FileField(allow_empty_file=True, label=_("文件"), help_text=_("Excel（.xlsx、.xls）或 CSV（UTF-8 或 GBK/GB18030）"))
         mode = serializers.ChoiceField(choices=ImportJob.Mode.choices, default=ImportJob.Mode.ATOMIC,
                                        label=_("导入方式"))
         dry_run = serializers.BooleanField(default=False, label=_("仅校验"),
