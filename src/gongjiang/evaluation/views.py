@@ -17,30 +17,42 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
 from gongjiang.core.rules import mask_name
-from gongjiang.evaluation import forms, rules, selectors, services
+from gongjiang.evaluation import exports, forms, rules, selectors, services
 from gongjiang.evaluation.excel import read_scores, score_template
 from gongjiang.evaluation.models import (
     Application,
     BodyScope,
     EvaluationBatch,
+    EvaluationBody,
     Evaluator,
     Objection,
     PostAppointment,
     ScoreSheet,
 )
+from gongjiang.imports.exporters import export_response
 from gongjiang.orgs.scope import organization_queryset
 from gongjiang.people.models import Person
 from gongjiang.people.selectors import person_queryset
-from gongjiang.web.forms import apply_application_error
+from gongjiang.web.forms import apply_application_error, page_window, paginate
+from gongjiang.web.listing import (
+    Filter,
+    ListFilters,
+    export_url,
+    filter_query,
+    read_filters,
+    refuse_export,
+)
 
 MSG_DONE = "已完成：{what}。"
 MSG_PERSON_NOT_FOUND = "人才库中没有这个证件号码，或该人员不在您的管理范围内。"
@@ -100,12 +112,34 @@ def index(request: HttpRequest) -> HttpResponse:
 # --- Bodies ----------------------------------------------------------------------------------
 
 
+def body_list_state(request: HttpRequest) -> tuple[QuerySet[EvaluationBody], ListFilters]:
+    """The body list's scoped, filtered queryset; the page and its export both use it."""
+    filters = read_filters(request.GET, [
+        Filter("q", gettext_lazy("备案名称/编号")), Filter("status", gettext_lazy("状态"), EvaluationBody.Status.choices),
+    ])
+    return selectors.body_list(user=request.user, q=filters.get("q"), status=filters.get("status")), filters
+
+
 @login_required
 def body_list(request: HttpRequest) -> HttpResponse:
+    bodies, filters = body_list_state(request)
+    page, size = paginate(request, bodies)
     return render(request, "evaluation/body_list.html", {
-        "bodies": selectors.body_list(user=request.user, q=request.GET.get("q", ""), status=request.GET.get("status", "")),
+        "bodies": page.object_list, "page": page, "page_size": size, "page_numbers": page_window(page),
+        "query": filter_query(request), "statuses": EvaluationBody.Status.choices, "filter_errors": filters.errors,
+        "export_url": export_url(request, "evaluation:bodies_export"),
         "can_file": selectors.can_file_bodies(request.user), "q": request.GET.get("q", ""),
     })
+
+
+@login_required
+def body_export(request: HttpRequest) -> HttpResponseBase:
+    """Every evaluation body the list shows under its current filters, as an .xlsx file."""
+    bodies, filters = body_list_state(request)
+    if filters.errors:
+        return refuse_export(request, "evaluation:bodies", filters.errors)
+    return export_response(user=request.user, title=gettext_lazy("评价机构"), columns=exports.BODY_COLUMNS,
+                           objects=bodies, action=exports.BODY_EXPORT_ACTION, filters=filters.values)
 
 
 @login_required
@@ -228,12 +262,34 @@ def appointment_end(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Batches ---------------------------------------------------------------------------------
 
 
+def batch_list_state(request: HttpRequest) -> tuple[QuerySet[EvaluationBatch], ListFilters]:
+    """The batch list's scoped, filtered queryset; the page and its export both use it."""
+    filters = read_filters(request.GET, [
+        Filter("q", gettext_lazy("名称/职业")), Filter("status", gettext_lazy("状态"), EvaluationBatch.Status.choices),
+    ])
+    return selectors.batch_list(user=request.user, status=filters.get("status"), q=filters.get("q")), filters
+
+
 @login_required
 def batch_list(request: HttpRequest) -> HttpResponse:
+    batches, filters = batch_list_state(request)
+    page, size = paginate(request, batches)
     return render(request, "evaluation/batch_list.html", {
-        "batches": selectors.batch_list(user=request.user, status=request.GET.get("status", ""), q=request.GET.get("q", "")),
+        "batches": page.object_list, "page": page, "page_size": size, "page_numbers": page_window(page),
+        "query": filter_query(request), "filter_errors": filters.errors,
+        "export_url": export_url(request, "evaluation:batches_export"),
         "statuses": EvaluationBatch.Status.choices, "q": request.GET.get("q", ""),
     })
+
+
+@login_required
+def batch_export(request: HttpRequest) -> HttpResponseBase:
+    """Every batch the list shows under its current filters, as an .xlsx file."""
+    batches, filters = batch_list_state(request)
+    if filters.errors:
+        return refuse_export(request, "evaluation:batches", filters.errors)
+    return export_response(user=request.user, title=gettext_lazy("认定批次"), columns=exports.BATCH_COLUMNS,
+                           objects=batches, action=exports.BATCH_EXPORT_ACTION, filters=filters.values)
 
 
 @login_required
