@@ -10,7 +10,9 @@ urlpatterns = [
     path("accounts/2fa/verify/", views.totp_verify, name="totp_verify"),
     path("accounts/manage/", views.account_list, name="account_list"),
     path("accounts/manage/new/", views.account_create, name="account_create"),
+    path("accounts/manage/export/", views.account_export, name="account_export"),
     path("accounts/manage/<int:pk>/", views.account_detail, name="account_detail"),
     path("accounts/manage/<int:pk>/<slug:action>/", views.account_action, name="account_action"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("audit/export/", views.audit_export, name="audit_export"),
 ]

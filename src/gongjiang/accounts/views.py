@@ -23,13 +23,23 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from gongjiang.accounts import forms, selectors, services
+from gongjiang.accounts import exports, forms, selectors, services
 from gongjiang.core import audit
 from gongjiang.core.exceptions import ApplicationError
 from gongjiang.core.models import AuditEntry
+from gongjiang.imports.exporters import export_response
+from gongjiang.web.listing import (
+    Filter,
+    ListFilters,
+    export_url,
+    form_filter_errors,
+    read_filters,
+    refuse_export,
+)
 
 AUDIT_PAGE_SIZE = 50
 ACCOUNT_PAGE_SIZE = 50
@@ -150,14 +160,32 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
 # --- Account management (security administrator only) -----------------------------------------
 
 
+def account_list_state(request: HttpRequest) -> tuple[QuerySet[Any], ListFilters]:
+    """The account list under its search; the page and its export both use it (security admin only)."""
+    filters = read_filters(request.GET, [Filter("q", gettext_lazy("用户名或姓名"))])
+    return selectors.account_list(actor=request.user, query=filters.get("q")), filters
+
+
 @login_required
 def account_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")
-    accounts = selectors.account_list(actor=request.user, query=query)
+    accounts, filters = account_list_state(request)
+    query = filters.get("q")
     page = Paginator(accounts, ACCOUNT_PAGE_SIZE).get_page(request.GET.get("page"))
     locked = selectors.locked_usernames([u.username for u in page.object_list])
-    context = {"page": page, "q": query, "locked": locked, "query": urlencode({"q": query})}
+    context = {"page": page, "q": query, "locked": locked, "query": urlencode({"q": query}),
+               "filter_errors": filters.errors, "export_url": export_url(request, "accounts:account_export")}
     return render(request, "accounts/account_list.html", context)
+
+
+@login_required
+def account_export(request: HttpRequest) -> HttpResponseBase:
+    """Every account the list shows under its search, as an .xlsx file."""
+    accounts, filters = account_list_state(request)
+    if filters.errors:
+        return refuse_export(request, "accounts:account_list", filters.errors)
+    return export_response(user=request.user, title=gettext_lazy("账号"),
+                           columns=exports.account_columns(selectors.locked_usernames()), objects=accounts,
+                           action=exports.ACCOUNT_EXPORT_ACTION, filters=filters.values, object_type="core.user")
 
 
 @login_required
@@ -271,13 +299,21 @@ def _audit_filters(form: forms.AuditFilterForm) -> selectors.AuditFilters:
     )
 
 
-@login_required
-def audit_list(request: HttpRequest) -> HttpResponseBase:
+def audit_list_state(request: HttpRequest) -> tuple[forms.AuditFilterForm, selectors.AuditFilters, QuerySet[AuditEntry]]:
+    """The audit log under the page's filters; the page, its CSV and its Excel export use it."""
     selectors.require_audit_admin(request.user)
     form = forms.AuditFilterForm(request.GET or None)
     filters = _audit_filters(form)
-    entries = selectors.audit_entry_list(actor=request.user, filters=filters)
+    return form, filters, selectors.audit_entry_list(actor=request.user, filters=filters)
+
+
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponseBase:
+    form, filters, entries = audit_list_state(request)
+    errors = form_filter_errors(form)
     if request.GET.get("format") == "csv":
+        if errors:
+            return refuse_export(request, "accounts:audit_list", errors)
         return _audit_csv(entries, filters)
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     params = {key: value for key, value in request.GET.items() if key not in ("page", "format") and value}
@@ -286,8 +322,23 @@ def audit_list(request: HttpRequest) -> HttpResponseBase:
         "page": page,
         "query": urlencode(params),
         "object_types": selectors.audit_object_types(actor=request.user),
+        "filter_errors": errors,
+        "export_url": export_url(request, "accounts:audit_export"),
     }
     return render(request, "accounts/audit_list.html", context)
+
+
+@login_required
+def audit_export(request: HttpRequest) -> HttpResponseBase:
+    """The audit log under the page's filters as an .xlsx file: the page's columns, nothing more."""
+    form, filters, entries = audit_list_state(request)
+    errors = form_filter_errors(form)
+    if errors:
+        return refuse_export(request, "accounts:audit_list", errors)
+    return export_response(user=request.user, title=gettext_lazy("审计日志"), columns=exports.AUDIT_COLUMNS,
+                           objects=entries, action=exports.AUDIT_EXPORT_ACTION,
+                           object_type=AuditEntry._meta.label_lower,
+                           audit_filters={key: value for key, value in vars(filters).items() if value})
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
