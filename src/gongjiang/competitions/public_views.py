@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from gongjiang.competitions import excel, rules, selectors
+from gongjiang.competitions import excel, exports, rules, selectors
 from gongjiang.competitions.models import Competition
 from gongjiang.competitions.views import xlsx_response
+from gongjiang.imports.exporters import export_response
 
 
 def _chart(table: list[rules.MedalTableRow], limit: int = 15) -> dict[str, Any]:
@@ -33,6 +35,13 @@ def results_list_view(request: HttpRequest) -> HttpResponse:
     competitions = list(selectors.published_competitions())
     years = sorted({c.year for c in competitions}, reverse=True)
     return render(request, "competitions/public_list.html", {"competitions": competitions, "years": years})
+
+
+@require_GET
+def results_list_export_view(request: HttpRequest) -> HttpResponseBase:
+    """The public list of competitions with published results, as an .xlsx file (no names in it)."""
+    return export_response(user=None, title=gettext_lazy("竞赛成绩公示"), columns=exports.PUBLIC_COLUMNS,
+                           objects=selectors.published_competitions(), action=exports.PUBLIC_EXPORT_ACTION)
 
 
 @require_GET

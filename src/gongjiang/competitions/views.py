@@ -15,16 +15,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gongjiang.competitions import excel, forms, selectors, services
+from gongjiang.competitions import excel, exports, forms, selectors, services
 from gongjiang.competitions.models import (
     Appeal,
     Competition,
@@ -38,9 +39,11 @@ from gongjiang.competitions.models import (
     ScoreSheet,
 )
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
+from gongjiang.imports.exporters import export_response
 from gongjiang.orgs.scope import scope_for
 from gongjiang.people import selectors as people_selectors
 from gongjiang.web.forms import apply_application_error
+from gongjiang.web.listing import Filter, ListFilters, export_url, read_filters, refuse_export
 
 ERR_PERSON_NOT_FOUND = "没有找到证件号码为 {masked} 的人员，或该人员不在您的管理范围内；请先在人才库登记。"
 
@@ -111,10 +114,31 @@ def _round_control(request: HttpRequest, pk: int) -> tuple[EventRound, Judge | N
 # =================================================================================================
 
 
+def competition_list_state(request: HttpRequest) -> tuple[QuerySet[Competition], ListFilters]:
+    """The competitions the user may see, under the list's filters; the page and its export use it."""
+    filters = read_filters(request.GET, [
+        Filter("q", gettext_lazy("竞赛名称")), Filter("year", gettext_lazy("年度"), integer=True),
+    ])
+    year = filters.get("year")
+    return selectors.competition_list(user=request.user, q=filters.get("q"), year=int(year) if year else None), filters
+
+
+@login_required
+@require_GET
+def competition_export_view(request: HttpRequest) -> HttpResponseBase:
+    """Every competition the home page's list shows under its filters, as an .xlsx file."""
+    competitions, filters = competition_list_state(request)
+    if filters.errors:
+        return refuse_export(request, "competitions:home", filters.errors)
+    return export_response(user=request.user, title=gettext_lazy("竞赛"), columns=exports.COLUMNS,
+                           objects=competitions, action=exports.EXPORT_ACTION, filters=filters.values)
+
+
 @login_required
 @require_GET
 def home_view(request: HttpRequest) -> HttpResponse:
     user = request.user
+    competitions, filters = competition_list_state(request)
     person_id = selectors.user_person_id(user)
     my_entries = (
         Entry.objects.filter(members__person_id=person_id).select_related("event", "event__competition", "round",
@@ -123,7 +147,9 @@ def home_view(request: HttpRequest) -> HttpResponse:
     )
     return render(request, "competitions/home.html", {
         "organised": selectors.organizer_competitions(user).select_related("organizer").order_by("-year", "-id"),
-        "competitions": selectors.competition_list(user=user)[:50],
+        "competitions": competitions[:50], "competition_count": competitions.count(),
+        "filter_errors": filters.errors, "q": filters.get("q"), "year": filters.get("year"),
+        "export_url": export_url(request, "competitions:export"),
         "delegations": selectors.managed_delegations(user, write=False).select_related("competition", "organization")
         .exclude(competition__status=Competition.Status.DRAFT).order_by("-competition__year", "name"),
         "assignments": selectors.judge_assignments(user).prefetch_related("event__rounds__stage"),

@@ -24,6 +24,7 @@ from gongjiang.imports.exporters import PAGING_PARAMETERS
 
 ERR_FILTER_CHOICE = _("筛选条件“{label}”的值“{value}”无效，可选：{accepted}。")
 ERR_FILTER_TEXT = _("筛选条件“{label}”最多 {limit} 个字。")
+ERR_FILTER_INTEGER = _("筛选条件“{label}”应为整数（如 2024），收到“{value}”。")
 ERR_FILTER_FORM = _("筛选条件“{label}”无效：{message}")
 ERR_EXPORT_REFUSED = _("未导出：请先更正筛选条件。")
 
@@ -31,12 +32,13 @@ ERR_EXPORT_REFUSED = _("未导出：请先更正筛选条件。")
 @dataclass(frozen=True)
 class Filter:
     """One filter of a list: a name in the query string, a label, and the values it accepts
-    (``choices``; none means free text up to ``max_length`` characters)."""
+    (``choices``; ``integer``; else free text up to ``max_length`` characters)."""
 
     name: str
     label: Any
     choices: Sequence[tuple[str, Any]] | None = None
     max_length: int = 100
+    integer: bool = False
 
 
 @dataclass
@@ -62,6 +64,9 @@ def read_filters(params: Mapping[str, Any], filters: Sequence[Filter]) -> ListFi
                     label=spec.label, value=value[:40],
                     accepted="、".join(f"{choice}（{label}）" for choice, label in spec.choices)))
                 continue
+        elif spec.integer and not (value.isascii() and value.isdigit() and len(value) <= 9):
+            result.errors.append(str(ERR_FILTER_INTEGER).format(label=spec.label, value=value[:40]))
+            continue
         elif len(value) > spec.max_length:
             result.errors.append(str(ERR_FILTER_TEXT).format(label=spec.label, limit=spec.max_length))
             continue
