@@ -224,6 +224,19 @@ def test_rollback_refused_when_later_changes_depend_on_the_import(personas, clea
     assert ImportJob.objects.get().status == ImportJob.Status.COMMITTED
 
 
+def test_progress_while_the_rows_are_written_comes_from_the_worker(personas, workdir):
+    # the write pass is one transaction: its progress is in a file beside the spool, not in the row
+    folder = workdir / "scratch" / "job"
+    folder.mkdir(parents=True)
+    (folder / "progress.json").write_text('{"phase": "write", "done": 300, "total": 1000}', encoding="utf-8")
+    job = ImportJob.objects.create(entity="people", original_filename="x.xlsx", created_by=personas.olga,
+                                   status=ImportJob.Status.COMMITTING, phase="queued", progress_total=1000,
+                                   scratch_dir=str(folder))
+    data = client_for(personas.olga).get(job_url(job)).json()
+    assert data["progress"] == {"phase": "write", "done": 300, "total": 1000, "percent": 30}
+    assert data["can_commit"] is False and data["can_cancel"] is False and data["links"]["report_xlsx"] is None
+
+
 # --- Bad input: 400 naming the field, nothing stored ------------------------------------------------
 def _assert_nothing_stored(workdir: Any) -> None:
     assert not ImportJob.objects.exists()
@@ -266,14 +279,41 @@ def test_a_missing_file_is_refused(personas, workdir):
     _assert_nothing_stored(workdir)
 
 
+def _never_stored(**kwargs: Any) -> Any:
+    raise AssertionError("an oversized upload must be stopped before it is stored")
+
+
 @pytest.mark.parametrize("limit", [100_000, 280_000])  # refused unread by its declared length; stopped while read
-def test_an_oversized_upload_is_refused(personas, workdir, settings, limit):
+def test_an_oversized_upload_is_refused(personas, workdir, settings, monkeypatch, limit):
     settings.IMPORT_MAX_UPLOAD_BYTES = limit
+    monkeypatch.setattr(services, "import_job_create", _never_stored)
     data = {"entity": "people", "file": SimpleUploadedFile("big.csv", b"x" * 300_000)}
     response = client_for(personas.olga).post(JOBS, data, format="multipart")
     assert response.status_code == 400
     assert "文件过大" in response.json()["file"][0]
     _assert_nothing_stored(workdir)
+
+
+def test_a_browser_session_uploads_with_its_csrf_token_and_the_size_limit_holds(personas, clean_roster, workdir,
+                                                                             settings, monkeypatch):
+    # the CSRF check of a session reads the body during authentication: the limit must already hold
+    client = CheckedClient(enforce_csrf_checks=True)
+    client.force_login(personas.olga)
+    secret = "a" * 32
+    client.cookies["csrftoken"] = secret
+    data = {"entity": "people", "file": SimpleUploadedFile(clean_roster.name, clean_roster.read_bytes())}
+    assert client.post(JOBS, data, format="multipart").status_code == 403  # no token
+    assert not ImportJob.objects.exists()
+    settings.IMPORT_MAX_UPLOAD_BYTES = 280_000
+    big = {"entity": "people", "file": SimpleUploadedFile("big.csv", b"x" * 300_000)}
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "import_job_create", _never_stored)
+        response = client.post(JOBS, big, format="multipart", HTTP_X_CSRFTOKEN=secret)
+    assert response.status_code == 400 and "文件过大" in response.json()["file"][0]
+    _assert_nothing_stored(workdir)
+    data = {"entity": "people", "file": SimpleUploadedFile(clean_roster.name, clean_roster.read_bytes())}
+    response = client.post(JOBS, data, format="multipart", HTTP_X_CSRFTOKEN=secret)
+    assert response.status_code == 202 and response.json()["rows"]["ok"] == 2
 
 
 # --- Who may do what --------------------------------------------------------------------------------
