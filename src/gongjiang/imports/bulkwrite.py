@@ -26,8 +26,17 @@ from django.utils import timezone
 
 @contextlib.contextmanager
 def tuned_for_bulk() -> Iterator[None]:
-    """On SQLite, a 128 MB page cache for the duration of a bulk write (default: 2 MB), so the
+    """Enter inside the transaction. On SQLite, a 128 MB page cache for the duration of a bulk write (default: 2 MB), so the
     indexes being filled stay in memory; the connection's setting is restored afterwards."""
+    if connection.vendor == "postgresql":
+        # The tables grow by the import inside this transaction while the planner's statistics
+        # still describe them as they were (after a first import into an empty table: empty),
+        # so the per-batch look-ups by keyed hash would turn into sequential scans of a growing
+        # table. Everything this transaction reads is a look-up by an indexed key.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        yield
+        return
     if connection.vendor != "sqlite":
         yield
         return
