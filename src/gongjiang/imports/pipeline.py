@@ -12,6 +12,8 @@ failure — or a killed process — leaves the database as it was.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import marshal
 import time
@@ -90,6 +92,24 @@ class Validation:
         }
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a bulk loop.
+
+    Reading and checking a file allocates millions of short-lived lists, dicts and row objects
+    that reference counting frees; none form cycles. The collector would still walk every live
+    container each time its allocation counters trip, costing about a quarter of the checking
+    time. Cycles made meanwhile (none are expected) are collected once it is back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class _Throttle:
     """Calls ``progress`` at most every half second (each call may write the job row)."""
 
@@ -109,19 +129,71 @@ class _Throttle:
 def _normalise_row(
     plan: list[tuple[int, str, Callable[[Any], Any]]], required: list[str], number: int, cells: list[Any]
 ) -> RowState:
-    state = RowState(number=number, values={})
-    values = state.values
+    values: dict[str, Any] = {}
+    errors: list[tuple[str, str, Any]] = []
     width = len(cells)
     for index, key, normalize in plan:
         try:
             values[key] = normalize(cells[index] if index < width else None)
         except RuleError as exc:
             values[key] = None
-            state.error(key, exc.code, exc.message)
+            errors.append((key, exc.code, exc.message))
     for key in required:
-        if values.get(key, 0) in (None, "") and not any(e[0] == key for e in state.errors):
-            state.error(key, rules.CODE_REQUIRED, rules.ERR_REQUIRED)
-    return state
+        if values.get(key) in (None, "") and not any(e[0] == key for e in errors):
+            errors.append((key, rules.CODE_REQUIRED, rules.ERR_REQUIRED))
+    return RowState(number=number, values=values, errors=errors)
+
+
+_BUG_ERRORS = (ValueError, TypeError, ArithmeticError, IndexError, KeyError)
+
+
+def _normalise_batch(
+    plan: list[tuple[int, str, Callable[[Any], Any]]], required: list[str], chunk: list[tuple[int, list[Any]]]
+) -> list[RowState]:
+    """:func:`_normalise_row` for a batch of rows, column by column.
+
+    Each column of the batch goes through its normaliser in one ``map`` (a loop in C) rather
+    than a Python loop over every cell, which halves the cost of this step. A column in which
+    some cell fails is redone cell by cell, so every error keeps its row. A normaliser that
+    fails with anything but a RuleError (a bug) makes that row unprocessable, not the file.
+    """
+    problems: dict[int, list[tuple[str, str, Any]]] = {}
+    broken: dict[int, str] = {}
+    columns: list[list[Any]] = []
+    for index, key, normalize in plan:
+        raw = [cells[index] if index < len(cells) else None for _number, cells in chunk]
+        try:
+            columns.append(list(map(normalize, raw)))
+            continue
+        except (RuleError, *_BUG_ERRORS):
+            pass
+        out: list[Any] = []
+        for position, value in enumerate(raw):
+            try:
+                out.append(normalize(value))
+            except RuleError as exc:
+                out.append(None)
+                problems.setdefault(position, []).append((key, exc.code, exc.message))
+            except _BUG_ERRORS as exc:
+                out.append(None)
+                broken.setdefault(position, type(exc).__name__)
+        columns.append(out)
+    keys = [key for _index, key, _normalize in plan]
+    states: list[RowState] = []
+    for position, row_values in enumerate(zip(*columns, strict=True) if columns else ((),) * len(chunk)):
+        number = chunk[position][0]
+        if position in broken:
+            state = RowState(number=number, values={})
+            state.error("", CODE_INTERNAL, str(ERR_INTERNAL_ROW).format(kind=broken[position]))
+            states.append(state)
+            continue
+        values = dict(zip(keys, row_values, strict=True))
+        errors = problems.get(position) or []
+        for key in required:
+            if values.get(key) in (None, "") and not any(e[0] == key for e in errors):
+                errors.append((key, rules.CODE_REQUIRED, rules.ERR_REQUIRED))
+        states.append(RowState(number=number, values=values, errors=errors))
+    return states
 
 
 def validate_file(
@@ -132,8 +204,28 @@ def validate_file(
     spool_path: Path | None,
     progress: Progress | None = None,
     max_errors: int = 10_000,
+    sink: Callable[[list[tuple[Any, ...]]], None] | None = None,
 ) -> Validation:
-    """Pass 1. Raises UnusableFileError for a file that cannot be imported at all."""
+    """Pass 1. Raises UnusableFileError for a file that cannot be imported at all.
+
+    Each batch's valid payloads go to the spool file, or, given ``sink``, to ``sink`` as soon
+    as the batch is checked (the streamed import of :mod:`gongjiang.imports.streaming`).
+    """
+    with gc_paused():
+        return _validate_file(entity=entity, checked=checked, ctx=ctx, spool_path=spool_path, progress=progress,
+                              max_errors=max_errors, sink=sink)
+
+
+def _validate_file(
+    *,
+    entity: Entity,
+    checked: CheckedFile,
+    ctx: ImportContext,
+    spool_path: Path | None,
+    progress: Progress | None = None,
+    max_errors: int = 10_000,
+    sink: Callable[[list[tuple[Any, ...]]], None] | None = None,
+) -> Validation:
     table = readers.open_table(checked)
     result = Validation(sheet_name=table.sheet_name, reader=table.reader, encoding=table.encoding)
     head = list(itertools.islice(table.rows, HEADER_SCAN_ROWS))
@@ -183,15 +275,16 @@ def validate_file(
             if not chunk:
                 break
             checked_rows: list[RowState] = []
-            for number, cells in chunk:
+            for state in _normalise_batch(plan, required, chunk):
                 result.rows_total += 1
-                try:
-                    state = _normalise_row(plan, required, number, cells)
-                    entity.check_row(state, ctx)
-                except (ValueError, TypeError, ArithmeticError, IndexError, KeyError) as exc:
-                    # A bug must not sink the whole file: the row is reported, the rest go on.
-                    state = RowState(number=number, values={})
-                    state.error("", CODE_INTERNAL, str(ERR_INTERNAL_ROW).format(kind=type(exc).__name__))
+                number = state.number
+                if not (state.errors and state.errors[0][1] == CODE_INTERNAL):
+                    try:
+                        entity.check_row(state, ctx)
+                    except _BUG_ERRORS as exc:
+                        # A bug must not sink the whole file: the row is reported, the rest go on.
+                        state = RowState(number=number, values={})
+                        state.error("", CODE_INTERNAL, str(ERR_INTERNAL_ROW).format(kind=type(exc).__name__))
                 if state.ok:
                     key = entity.row_key(state)
                     if key is not None:
@@ -216,7 +309,9 @@ def validate_file(
                 else:
                     record(state)
             result.rows_ok += len(payloads)
-            if spool is not None and payloads:
+            if sink is not None and payloads:
+                sink(payloads)
+            elif spool is not None and payloads:
                 # Length-prefixed: marshal.loads on bytes is ~10× marshal.load on a file.
                 data = marshal.dumps(payloads)
                 spool.write(len(data).to_bytes(8, "little"))
@@ -252,6 +347,20 @@ def write_spool(
     on_batch: Callable[[WriteResult], None] | None = None,
 ) -> dict[str, int]:
     """Pass 2: every spooled payload through the entity's writer. Call inside one transaction."""
+    with gc_paused():
+        return _write_spool(entity=entity, spool_path=spool_path, ctx=ctx, total=total, progress=progress,
+                            on_batch=on_batch)
+
+
+def _write_spool(
+    *,
+    entity: Entity,
+    spool_path: Path,
+    ctx: ImportContext,
+    total: int,
+    progress: Progress | None = None,
+    on_batch: Callable[[WriteResult], None] | None = None,
+) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     done = 0
     throttle = _Throttle(progress, "writing", total)

@@ -54,15 +54,25 @@ class Column:
         return (self.label, *self.aliases)
 
 
-@dataclass
 class RowState:
-    """One data row on its way through the pipeline."""
+    """One data row on its way through the pipeline.
 
-    number: int
-    values: dict[str, Any]
-    errors: list[tuple[str, str, Any]] = field(default_factory=list)  # (column key, code, message)
-    payload: tuple[Any, ...] | None = None
-    action: str = ""  # created / updated / unchanged, once resolved
+    A plain class with slots rather than a dataclass: the pipeline makes one per row of the
+    file, and a million of them must cost little.
+    """
+
+    __slots__ = ("action", "errors", "number", "payload", "values")
+
+    def __init__(self, *, number: int, values: dict[str, Any], errors: list[tuple[str, str, Any]] | None = None,
+                 payload: tuple[Any, ...] | None = None, action: str = "") -> None:
+        self.number = number
+        self.values = values
+        self.errors: list[tuple[str, str, Any]] = errors if errors is not None else []  # (column key, code, message)
+        self.payload = payload
+        self.action = action  # created / updated / unchanged, once resolved
+
+    def __repr__(self) -> str:
+        return f"RowState(number={self.number!r}, errors={self.errors!r}, action={self.action!r})"
 
     def error(self, column: str, code: str, message: Any) -> None:
         self.errors.append((column, code, message))
@@ -93,6 +103,11 @@ class ImportContext:
         self.now = timezone.now()
         self.crypto = FastCrypto()
         self.cache: dict[str, dict[Any, Any]] = {}
+        # True in a streamed import (imports/streaming.py): each batch reaches the writer moments
+        # after it was checked against the database, so a writer may skip looking again for
+        # records the check found absent. One created meanwhile by someone else then fails the
+        # unique constraint, and the whole import rolls back.
+        self.streamed = False
 
     @property
     def unrestricted(self) -> bool:
