@@ -369,6 +369,8 @@ TASKS = {
 
 # --- Bulk import (gongjiang.imports) -----------------------------------------------------------
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# Large CLI imports check and write side by side in two processes (imports/streaming.py).
+IMPORT_STREAMING = env_bool("IMPORT_STREAMING", True)
 IMPORT_SCRATCH_DIR = Path(env_str("IMPORT_SCRATCH_DIR", str(DATA_DIR / "imports")))
 
 # --- Public certificate verification (gongjiang.credentials) ----------------------------------

@@ -212,6 +212,18 @@ def import_job_validate(*, job: ImportJob, actor: Any = None, progress: Callable
             )
     except safety.UnusableFileError as exc:
         return _fail(job, exc.code, str(exc.message))
+    _store_validation(job, result, checked)
+    job.status = ImportJob.Status.VALIDATED
+    job.finished_at = timezone.now()
+    job.save()
+    # The valid rows are spooled and the error report built: the upload itself is not needed
+    # any more, so it does not wait on disk for the user to confirm.
+    upload.unlink(missing_ok=True)
+    return job
+
+
+def _store_validation(job: ImportJob, result: pipeline.Validation, checked: safety.CheckedFile) -> None:
+    """Pass 1's outcome on the job (counts, preview), its errors, and the annotated error report."""
     job.sheet_name = result.sheet_name[:100]
     job.header_row = result.header_row
     job.rows_total, job.rows_ok, job.rows_failed = result.rows_total, result.rows_ok, result.rows_failed
@@ -232,13 +244,6 @@ def import_job_validate(*, job: ImportJob, actor: Any = None, progress: Callable
             job.has_report = True
         except safety.UnusableFileError:
             job.has_report = False
-    job.status = ImportJob.Status.VALIDATED
-    job.finished_at = timezone.now()
-    job.save()
-    # The valid rows are spooled and the error report built: the upload itself is not needed
-    # any more, so it does not wait on disk for the user to confirm.
-    upload.unlink(missing_ok=True)
-    return job
 
 
 def _fail(job: ImportJob, code: str, message: str) -> ImportJob:
@@ -313,7 +318,7 @@ def import_job_commit(
     ctx = _context_for(job)
     writer = progress or _commit_progress_writer(job)
     try:
-        with context.acting_as(ctx.actor), bulkwrite.tuned_for_bulk(), transaction.atomic():
+        with context.acting_as(ctx.actor), transaction.atomic(), bulkwrite.tuned_for_bulk():
             counts = pipeline.write_spool(
                 entity=entity, spool_path=spool, ctx=ctx, total=job.rows_ok, progress=writer,
                 on_batch=lambda written: _store_records(job, written),
@@ -409,9 +414,18 @@ def run_import(
     progress: Callable[[str, int, int], None] | None = None,
     limit_size: bool = False,
 ) -> ImportJob:
-    """Create, validate and (unless a dry run or refused) commit, in this process (the CLI)."""
+    """Create, validate and (unless a dry run or refused) commit, in this process (the CLI).
+
+    A large file is checked and written side by side (:mod:`gongjiang.imports.streaming`),
+    with the same outcome as the two passes in turn.
+    """
     job = import_job_create(actor=actor, entity=entity, filename=path.name, source=path, mode=mode,
                             dry_run=dry_run, limit_size=limit_size)
+    if not dry_run:
+        from gongjiang.imports import streaming
+
+        if streaming.can_stream(job):
+            return streaming.run_streamed(job=job, actor=actor, progress=progress)
     job = import_job_validate(job=job, actor=actor, progress=progress)
     if job.status != ImportJob.Status.VALIDATED or dry_run:
         if job.status == ImportJob.Status.VALIDATED:

@@ -336,7 +336,11 @@ class PeopleEntity(Entity):
 
         result = WriteResult()
         today_iso = ctx.today.isoformat()
-        existing = _existing_people([p[3] for p in payloads])
+        # p[4], the encrypted number, is only filled in for a person the check found new.
+        if ctx.streamed and all(p[4] for p in payloads):
+            existing: dict[str, dict[str, Any]] = {}
+        else:
+            existing = _existing_people([p[3] for p in payloads])
         new_rows = [p for p in payloads if p[3] not in existing]
         old_rows = [p for p in payloads if p[3] in existing]
         # New people, and the jobs of those who have an employer.

@@ -1,0 +1,128 @@
+"""The streamed import (imports/streaming.py): a large file checked in a forked child and written
+by the parent side by side, with exactly the outcome of the two passes in turn.
+
+The suite's own database lives inside a test transaction (and on SQLite in memory), where a
+fork cannot help, so these run the real CLI in a subprocess against a scratch database of the
+kind the suite runs on, as test_killed_import does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from gongjiang.imports import streaming
+from gongjiang.imports.models import ImportJob
+from tests import factories
+from tests.imports.conftest import write_csv
+from tests.imports.test_killed_import import ROOT, _database_url, _run
+
+EMPLOYER = "越城机械有限公司"
+
+
+def _roster(count: int, *, bad_rows: tuple[int, ...] = ()) -> list[list[str]]:
+    rows = [["姓名", "身份证号码", "手机号码", "工作单位", "岗位", "入职日期"]]
+    start = dt.date(1970, 1, 1)
+    for i in range(count):
+        number = factories.make_id_number(sequence=(i % 500) * 2 + 1, birth=start + dt.timedelta(days=i // 500))
+        if i in bad_rows:
+            number = number[:-1] + ("0" if number[-1] != "0" else "1")  # wrong check digit
+        rows.append(["张三", number, f"138{i:08d}", EMPLOYER, "车工", "2020-03-01"])
+    return rows
+
+
+def _import(env: dict[str, str], path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "gongjiang.cli", "import", "people", str(path), *extra],
+                          env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+def _state(env: dict[str, str]) -> dict[str, object]:
+    return json.loads(_run(
+        "import django, json; django.setup();"
+        "from gongjiang.people.models import Person, Employment;"
+        "from gongjiang.imports.models import ImportJob;"
+        "job = ImportJob.objects.order_by('-id').first();"
+        "print(json.dumps({'people': Person.objects.count(), 'jobs': Employment.objects.count(),"
+        " 'status': job.status, 'streamed': (job.summary or {}).get('streamed', False),"
+        " 'ok': job.rows_ok, 'failed': job.rows_failed, 'created': job.rows_created, 'errors': job.errors_total,"
+        " 'codes': sorted(set(job.row_errors.values_list('code', flat=True))),"
+        " 'rows': sorted(set(job.row_errors.values_list('row', flat=True))),"
+        " 'masked': Person.objects.order_by('id').values_list('id_number_masked', flat=True).first()}))",
+        env,
+    ))
+
+
+@pytest.mark.django_db
+def test_a_large_file_is_checked_and_written_side_by_side_with_the_two_pass_outcome(tmp_path):
+    url, drop = _database_url(tmp_path)
+    env = {**os.environ, "DATABASE_URL": url, "GONGJIANG_ENV": "development", "DJANGO_SETTINGS_MODULE": "gongjiang.settings",
+           "GONGJIANG_DATA_DIR": str(tmp_path / "data"), "IMPORT_SCRATCH_DIR": str(tmp_path / "scratch"),
+           "TASK_BACKEND": "immediate"}
+    env.pop("PYTEST_CURRENT_TEST", None)
+    try:
+        subprocess.run([sys.executable, "-m", "gongjiang.cli", "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
+        _run(
+            "import django; django.setup();"
+            "from gongjiang.catalog.models import Region;"
+            "from gongjiang.orgs.services import organization_create;"
+            "r, _ = Region.objects.get_or_create(code='330602', defaults={'name': '越城区', 'level': 3});"
+            f"organization_create(actor=None, name='{EMPLOYER}', kind='enterprise', region=r, "
+            f"credit_code='{factories.make_credit_code()}')",
+            env,
+        )
+        count = 6_000
+        bad = (10, 4_321)
+        flawed = write_csv(tmp_path / "flawed.csv", _roster(count, bad_rows=bad))
+        assert flawed.stat().st_size >= streaming.STREAM_MIN_BYTES
+
+        # all-or-nothing with two bad rows: refused, nothing written, both errors reported
+        done = _import(env, flawed)
+        assert done.returncode == 1, done.stderr[-2000:]
+        state = _state(env)
+        assert state["streamed"] is True and state["status"] == ImportJob.Status.REJECTED
+        assert (state["people"], state["jobs"]) == (0, 0)
+        assert state["failed"] == 2 and state["codes"] == ["id_checksum"] and state["rows"] == [i + 2 for i in bad]
+
+        # partial: the good rows are written (each with an employment), the bad ones reported
+        done = _import(env, flawed, "--partial")
+        assert done.returncode == 1, done.stderr[-2000:]
+        state = _state(env)
+        assert state["streamed"] is True and state["status"] == ImportJob.Status.COMMITTED
+        assert state["people"] == state["jobs"] == state["created"] == state["ok"] == count - 2
+        assert state["errors"] == 2 and str(state["masked"]).count("*") >= 8
+
+        # the corrected file: the two missing people are added, the rest are unchanged
+        fixed = write_csv(tmp_path / "fixed.csv", _roster(count))
+        done = _import(env, fixed)
+        assert done.returncode == 0, done.stderr[-2000:]
+        state = _state(env)
+        assert state["status"] == ImportJob.Status.COMMITTED and state["streamed"] is True
+        assert state["people"] == state["jobs"] == count and state["created"] == 2
+
+        # the same file, streaming switched off: the two passes in turn reach the same state
+        done = _import({**env, "IMPORT_STREAMING": "false"}, fixed)
+        assert done.returncode == 0, done.stderr[-2000:]
+        state = _state(env)
+        assert state["streamed"] is False and state["people"] == count and state["created"] == 0
+    finally:
+        drop()  # type: ignore[operator]
+
+
+@pytest.mark.django_db
+def test_streaming_is_not_used_where_a_fork_cannot_see_the_data(tmp_path):
+    job = ImportJob(entity="people", original_filename="big.csv", file_size=10 * streaming.STREAM_MIN_BYTES)
+    # inside the test's transaction the child's own connection would not see the data
+    assert connection.in_atomic_block
+    assert streaming.can_stream(job) is False
+    small = ImportJob(entity="people", original_filename="small.csv", file_size=streaming.STREAM_MIN_BYTES - 1)
+    assert streaming.can_stream(small) is False
+    with override_settings(IMPORT_STREAMING=False):
+        assert streaming.can_stream(job) is False
