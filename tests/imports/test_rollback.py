@@ -65,3 +65,34 @@ def test_only_the_uploader_or_platform_admin_may_roll_back(city, personas, workd
     with pytest.raises(PermissionDeniedError):
         services.import_job_rollback(job=job, actor=personas.kira)
     assert Person.objects.filter(name="新员工").exists()
+
+
+def test_a_person_registered_by_someone_else_during_the_write_fails_the_import_cleanly(personas, workdir, monkeypatch):
+    """The race the write's own look-up cannot see (another transaction commits the same ID
+    number between that look-up and the insert) ends in the unique index: all is rolled back
+    and the job says why."""
+    import pytest
+
+    from gongjiang.imports import services
+    from gongjiang.imports.entities import people as people_entity
+    from gongjiang.imports.models import ImportJob
+    from gongjiang.people.models import Employment, Person
+    from tests import factories
+    from tests.imports.conftest import write_xlsx
+
+    taken = factories.make_id_number()
+    rows = [["姓名", "身份证号码", "工作单位"], ["甲某", factories.make_id_number(), "越城机械有限公司"],
+            ["乙某", taken, "越城机械有限公司"]]
+    path = write_xlsx(workdir / "people.xlsx", rows, text_columns=(1,))
+    job = services.import_job_create(actor=personas.olga, entity="people", filename=path.name, source=path)
+    job = services.import_job_validate(job=job, actor=personas.olga)
+    assert job.rows_ok == 2
+    factories.person(id_number=taken, name="乙某")  # registered meanwhile by someone else ...
+    monkeypatch.setattr(people_entity, "_existing_people", lambda hashes: {})  # ... after the look-up
+    before = (Person.objects.count(), Employment.objects.count())
+    with pytest.raises(Exception, match="(?i)unique"):
+        services.import_job_commit(job=job, actor=personas.olga)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and job.error_code == "conflict"
+    assert job.error_message == services.ERR_CONFLICT
+    assert (Person.objects.count(), Employment.objects.count()) == before

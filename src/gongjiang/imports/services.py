@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +42,7 @@ ERR_NOTHING_TO_IMPORT = "没有可导入的正确行。"
 ERR_NOT_COMMITTED = "只有已导入的任务可以撤销（当前：{status}）。"
 ERR_ROLLBACK_CONFLICT = "不能撤销本次导入：{reasons}"
 ERR_NOT_CANCELLABLE = "该任务已结束，不能取消。"
+ERR_CONFLICT = "导入期间有人同时登记了文件中的部分记录（如同一证件号码），本次导入已全部撤回，数据库未作任何修改。请重新导入。"
 ERR_FILES_GONE = "该任务的临时文件已清理（超过保留时间），请重新上传。"
 
 MAX_STORED_ERRORS = 10_000
@@ -335,10 +336,13 @@ def import_job_commit(
                          "mode": job.mode, "rows_total": job.rows_total, "rows_failed": job.rows_failed,
                          "created": job.rows_created, "updated": job.rows_updated, "unchanged": job.rows_unchanged},
             )
-    except Exception:
+    except Exception as exc:
         logger.exception("import job %s failed while writing", job.pk)
         job.status = ImportJob.Status.FAILED
-        job.error_code, job.error_message = "write_failed", _("写入时出错，已全部撤回，数据库未作任何修改。")
+        if isinstance(exc, IntegrityError):  # someone registered the same record meanwhile
+            job.error_code, job.error_message = "conflict", _(ERR_CONFLICT)
+        else:
+            job.error_code, job.error_message = "write_failed", _("写入时出错，已全部撤回，数据库未作任何修改。")
         job.finished_at = timezone.now()
         job.save()
         _remove_files(job, keep_report=True)

@@ -47,7 +47,6 @@ from gongjiang.imports.models import ImportJob
 logger = logging.getLogger(__name__)
 
 STREAM_MIN_BYTES = 256 * 1024
-ERR_CONFLICT = "导入期间有人同时登记了文件中的部分记录（如同一证件号码），本次导入已全部撤回，数据库未作任何修改。请重新导入。"
 
 # Messages from the checking child: one tag byte, then the body.
 _ROWS, _PROGRESS, _DONE, _UNUSABLE, _CRASHED = b"R", b"P", b"D", b"U", b"X"
@@ -155,7 +154,7 @@ def run_streamed(
         logger.exception("import job %s failed while checking and writing", job.pk)
         job.status = ImportJob.Status.FAILED
         if isinstance(exc, IntegrityError):
-            job.error_code, job.error_message = "conflict", _(ERR_CONFLICT)
+            job.error_code, job.error_message = "conflict", _(services.ERR_CONFLICT)
         else:
             job.error_code, job.error_message = "write_failed", _("写入时出错，已全部撤回，数据库未作任何修改。")
         job.finished_at = timezone.now()
