@@ -37,6 +37,7 @@ from gongjiang.web.listing import (
     ListFilters,
     export_url,
     form_filter_errors,
+    list_export,
     read_filters,
     refuse_export,
 )
@@ -180,12 +181,9 @@ def account_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def account_export(request: HttpRequest) -> HttpResponseBase:
     """Every account the list shows under its search, as an .xlsx file."""
-    accounts, filters = account_list_state(request)
-    if filters.errors:
-        return refuse_export(request, "accounts:account_list", filters.errors)
-    return export_response(user=request.user, title=gettext_lazy("账号"),
-                           columns=exports.account_columns(selectors.locked_usernames()), objects=accounts,
-                           action=exports.ACCOUNT_EXPORT_ACTION, filters=filters.values, object_type="core.user")
+    return list_export(request, state=account_list_state, list_viewname="accounts:account_list",
+                       title=gettext_lazy("账号"), columns=exports.account_columns(selectors.locked_usernames()),
+                       action=exports.ACCOUNT_EXPORT_ACTION, object_type="core.user")
 
 
 @login_required

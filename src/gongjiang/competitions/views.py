@@ -39,11 +39,10 @@ from gongjiang.competitions.models import (
     ScoreSheet,
 )
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
-from gongjiang.imports.exporters import export_response
 from gongjiang.orgs.scope import scope_for
 from gongjiang.people import selectors as people_selectors
 from gongjiang.web.forms import apply_application_error
-from gongjiang.web.listing import Filter, ListFilters, export_url, read_filters, refuse_export
+from gongjiang.web.listing import Filter, ListFilters, export_url, list_export, read_filters
 
 ERR_PERSON_NOT_FOUND = "没有找到证件号码为 {masked} 的人员，或该人员不在您的管理范围内；请先在人才库登记。"
 
@@ -127,11 +126,8 @@ def competition_list_state(request: HttpRequest) -> tuple[QuerySet[Competition],
 @require_GET
 def competition_export_view(request: HttpRequest) -> HttpResponseBase:
     """Every competition the home page's list shows under its filters, as an .xlsx file."""
-    competitions, filters = competition_list_state(request)
-    if filters.errors:
-        return refuse_export(request, "competitions:home", filters.errors)
-    return export_response(user=request.user, title=gettext_lazy("竞赛"), columns=exports.COLUMNS,
-                           objects=competitions, action=exports.EXPORT_ACTION, filters=filters.values)
+    return list_export(request, state=competition_list_state, list_viewname="competitions:home",
+                       title=gettext_lazy("竞赛"), columns=exports.COLUMNS, action=exports.EXPORT_ACTION)
 
 
 @login_required

@@ -18,15 +18,14 @@ from gongjiang.credentials import exports, ratelimit, rules, selectors, services
 from gongjiang.credentials.models import Credential
 from gongjiang.credentials.qr import qr_svg
 from gongjiang.credentials.signing import public_jwks
-from gongjiang.imports.exporters import export_response
 from gongjiang.web.forms import page_window, paginate
 from gongjiang.web.listing import (
     Filter,
     ListFilters,
     export_url,
     filter_query,
+    list_export,
     read_filters,
-    refuse_export,
 )
 
 MSG_RATE_LIMITED = gettext_noop("查询过于频繁：每个网络地址每 {window} 秒最多查询 {limit} 次，请 {retry} 秒后再试。")
@@ -179,11 +178,8 @@ def credential_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def credential_export(request: HttpRequest) -> HttpResponseBase:
     """Every credential the list shows under its current filters, as an .xlsx file."""
-    credentials, filters = credential_list_state(request)
-    if filters.errors:
-        return refuse_export(request, "credentials:list", filters.errors)
-    return export_response(user=request.user, title=gettext_lazy("已签发证书"), columns=exports.COLUMNS,
-                           objects=credentials, action=exports.EXPORT_ACTION, filters=filters.values)
+    return list_export(request, state=credential_list_state, list_viewname="credentials:list",
+                       title=gettext_lazy("已签发证书"), columns=exports.COLUMNS, action=exports.EXPORT_ACTION)
 
 
 @login_required

@@ -40,7 +40,6 @@ from gongjiang.evaluation.models import (
     PostAppointment,
     ScoreSheet,
 )
-from gongjiang.imports.exporters import export_response
 from gongjiang.orgs.scope import organization_queryset
 from gongjiang.people.models import Person
 from gongjiang.people.selectors import person_queryset
@@ -50,8 +49,8 @@ from gongjiang.web.listing import (
     ListFilters,
     export_url,
     filter_query,
+    list_export,
     read_filters,
-    refuse_export,
 )
 
 MSG_DONE = "已完成：{what}。"
@@ -135,11 +134,8 @@ def body_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def body_export(request: HttpRequest) -> HttpResponseBase:
     """Every evaluation body the list shows under its current filters, as an .xlsx file."""
-    bodies, filters = body_list_state(request)
-    if filters.errors:
-        return refuse_export(request, "evaluation:bodies", filters.errors)
-    return export_response(user=request.user, title=gettext_lazy("评价机构"), columns=exports.BODY_COLUMNS,
-                           objects=bodies, action=exports.BODY_EXPORT_ACTION, filters=filters.values)
+    return list_export(request, state=body_list_state, list_viewname="evaluation:bodies",
+                       title=gettext_lazy("评价机构"), columns=exports.BODY_COLUMNS, action=exports.BODY_EXPORT_ACTION)
 
 
 @login_required
@@ -285,11 +281,8 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def batch_export(request: HttpRequest) -> HttpResponseBase:
     """Every batch the list shows under its current filters, as an .xlsx file."""
-    batches, filters = batch_list_state(request)
-    if filters.errors:
-        return refuse_export(request, "evaluation:batches", filters.errors)
-    return export_response(user=request.user, title=gettext_lazy("认定批次"), columns=exports.BATCH_COLUMNS,
-                           objects=batches, action=exports.BATCH_EXPORT_ACTION, filters=filters.values)
+    return list_export(request, state=batch_list_state, list_viewname="evaluation:batches",
+                       title=gettext_lazy("认定批次"), columns=exports.BATCH_COLUMNS, action=exports.BATCH_EXPORT_ACTION)
 
 
 @login_required

@@ -9,7 +9,7 @@ link (the page's filters, never its page number).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +95,27 @@ def filter_query(request: HttpRequest) -> str:
 def export_url(request: HttpRequest, viewname: str, *args: Any) -> str:
     query = filter_query(request)
     return reverse(viewname, args=args) + (f"?{query}" if query else "")
+
+
+def list_export(
+    request: HttpRequest,
+    *,
+    state: Callable[[HttpRequest], tuple[Any, ListFilters]],
+    list_viewname: str,
+    title: Any,
+    columns: Sequence[Any],
+    action: str,
+    object_type: str | None = None,
+) -> HttpResponseBase:
+    """The export behind a list page: every row the page lists under its filters (``state`` is
+    the function the page builds its queryset with), or back to the page naming a bad filter."""
+    from gongjiang.imports.exporters import export_response
+
+    objects, filters = state(request)
+    if filters.errors:
+        return refuse_export(request, list_viewname, filters.errors)
+    return export_response(user=request.user, title=title, columns=columns, objects=objects, action=action,
+                           filters=filters.values, object_type=object_type)
 
 
 def refuse_export(request: HttpRequest, list_viewname: str, errors: Sequence[str], *args: Any) -> HttpResponseRedirect:
