@@ -38,6 +38,26 @@ def _database_url(tmp_path: Path) -> tuple[str, object]:
     return f"sqlite:///{tmp_path / 'killed.sqlite3'}", lambda: None
 
 
+def scratch_environment(tmp_path: Path) -> tuple[dict[str, str], object]:
+    """A migrated scratch database with 越城机械有限公司 registered, and the environment for a
+    subprocess of the real command line to use it; plus the function that drops it."""
+    url, drop = _database_url(tmp_path)
+    env = {**os.environ, "DATABASE_URL": url, "GONGJIANG_ENV": "development", "DJANGO_SETTINGS_MODULE": "gongjiang.settings",
+           "GONGJIANG_DATA_DIR": str(tmp_path / "data"), "IMPORT_SCRATCH_DIR": str(tmp_path / "scratch"),
+           "TASK_BACKEND": "immediate"}
+    env.pop("PYTEST_CURRENT_TEST", None)
+    subprocess.run([sys.executable, "-m", "gongjiang.cli", "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
+    _run(
+        "import django; django.setup();"
+        "from gongjiang.catalog.models import Region;"
+        "from gongjiang.orgs.services import organization_create;"
+        "r, _ = Region.objects.get_or_create(code='330602', defaults={'name': '越城区', 'level': 3});"
+        f"organization_create(actor=None, name='越城机械有限公司', kind='enterprise', region=r, credit_code='{factories.make_credit_code()}')",
+        env,
+    )
+    return env, drop
+
+
 def _run(code: str, env: dict[str, str]) -> str:
     done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -45,21 +65,8 @@ def _run(code: str, env: dict[str, str]) -> str:
 
 
 def test_killing_the_importer_mid_write_leaves_the_database_untouched(db, tmp_path):
-    url, drop = _database_url(tmp_path)
-    env = {**os.environ, "DATABASE_URL": url, "GONGJIANG_ENV": "development", "DJANGO_SETTINGS_MODULE": "gongjiang.settings",
-           "GONGJIANG_DATA_DIR": str(tmp_path / "data"), "IMPORT_SCRATCH_DIR": str(tmp_path / "scratch"),
-           "TASK_BACKEND": "immediate"}
-    env.pop("PYTEST_CURRENT_TEST", None)
+    env, drop = scratch_environment(tmp_path)
     try:
-        subprocess.run([sys.executable, "-m", "gongjiang.cli", "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
-        _run(
-            "import django; django.setup();"
-            "from gongjiang.catalog.models import Region;"
-            "from gongjiang.orgs.services import organization_create;"
-            "r, _ = Region.objects.get_or_create(code='330602', defaults={'name': '越城区', 'level': 3});"
-            f"organization_create(actor=None, name='越城机械有限公司', kind='enterprise', region=r, credit_code='{factories.make_credit_code()}')",
-            env,
-        )
         rows = [["姓名", "身份证号码", "工作单位"]]
         start = dt.date(1970, 1, 1)
         rows += [["张三", factories.make_id_number(sequence=(i % 500) * 2 + 1, birth=start + dt.timedelta(days=i // 500)),

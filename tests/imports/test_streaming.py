@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +22,7 @@ from gongjiang.imports import streaming
 from gongjiang.imports.models import ImportJob
 from tests import factories
 from tests.imports.conftest import write_csv
-from tests.imports.test_killed_import import ROOT, _database_url, _run
+from tests.imports.test_killed_import import ROOT, _run, scratch_environment
 
 EMPLOYER = "越城机械有限公司"
 
@@ -62,22 +61,8 @@ def _state(env: dict[str, str]) -> dict[str, object]:
 
 @pytest.mark.django_db
 def test_a_large_file_is_checked_and_written_side_by_side_with_the_two_pass_outcome(tmp_path):
-    url, drop = _database_url(tmp_path)
-    env = {**os.environ, "DATABASE_URL": url, "GONGJIANG_ENV": "development", "DJANGO_SETTINGS_MODULE": "gongjiang.settings",
-           "GONGJIANG_DATA_DIR": str(tmp_path / "data"), "IMPORT_SCRATCH_DIR": str(tmp_path / "scratch"),
-           "TASK_BACKEND": "immediate"}
-    env.pop("PYTEST_CURRENT_TEST", None)
+    env, drop = scratch_environment(tmp_path)
     try:
-        subprocess.run([sys.executable, "-m", "gongjiang.cli", "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
-        _run(
-            "import django; django.setup();"
-            "from gongjiang.catalog.models import Region;"
-            "from gongjiang.orgs.services import organization_create;"
-            "r, _ = Region.objects.get_or_create(code='330602', defaults={'name': '越城区', 'level': 3});"
-            f"organization_create(actor=None, name='{EMPLOYER}', kind='enterprise', region=r, "
-            f"credit_code='{factories.make_credit_code()}')",
-            env,
-        )
         count = 6_000
         bad = (10, 4_321)
         flawed = write_csv(tmp_path / "flawed.csv", _roster(count, bad_rows=bad))

@@ -13,6 +13,7 @@ failure — or a killed process — leaves the database as it was.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import itertools
 import marshal
@@ -20,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.utils.translation import gettext_lazy as _
 
@@ -92,6 +93,9 @@ class Validation:
         }
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """The cyclic garbage collector off for a bulk loop.
@@ -108,6 +112,15 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _with_gc_paused(function: _F) -> _F:
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with gc_paused():
+            return function(*args, **kwargs)
+
+    return cast(_F, wrapper)
 
 
 class _Throttle:
@@ -196,6 +209,7 @@ def _normalise_batch(
     return states
 
 
+@_with_gc_paused
 def validate_file(
     *,
     entity: Entity,
@@ -211,21 +225,6 @@ def validate_file(
     Each batch's valid payloads go to the spool file, or, given ``sink``, to ``sink`` as soon
     as the batch is checked (the streamed import of :mod:`gongjiang.imports.streaming`).
     """
-    with gc_paused():
-        return _validate_file(entity=entity, checked=checked, ctx=ctx, spool_path=spool_path, progress=progress,
-                              max_errors=max_errors, sink=sink)
-
-
-def _validate_file(
-    *,
-    entity: Entity,
-    checked: CheckedFile,
-    ctx: ImportContext,
-    spool_path: Path | None,
-    progress: Progress | None = None,
-    max_errors: int = 10_000,
-    sink: Callable[[list[tuple[Any, ...]]], None] | None = None,
-) -> Validation:
     table = readers.open_table(checked)
     result = Validation(sheet_name=table.sheet_name, reader=table.reader, encoding=table.encoding)
     head = list(itertools.islice(table.rows, HEADER_SCAN_ROWS))
@@ -337,6 +336,7 @@ def read_spool(spool_path: Path) -> Iterator[list[tuple[Any, ...]]]:
             yield marshal.loads(handle.read(int.from_bytes(size, "little")))
 
 
+@_with_gc_paused
 def write_spool(
     *,
     entity: Entity,
@@ -347,20 +347,6 @@ def write_spool(
     on_batch: Callable[[WriteResult], None] | None = None,
 ) -> dict[str, int]:
     """Pass 2: every spooled payload through the entity's writer. Call inside one transaction."""
-    with gc_paused():
-        return _write_spool(entity=entity, spool_path=spool_path, ctx=ctx, total=total, progress=progress,
-                            on_batch=on_batch)
-
-
-def _write_spool(
-    *,
-    entity: Entity,
-    spool_path: Path,
-    ctx: ImportContext,
-    total: int,
-    progress: Progress | None = None,
-    on_batch: Callable[[WriteResult], None] | None = None,
-) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     done = 0
     throttle = _Throttle(progress, "writing", total)

@@ -324,18 +324,7 @@ def import_job_commit(
                 entity=entity, spool_path=spool, ctx=ctx, total=job.rows_ok, progress=writer,
                 on_batch=lambda written: _store_records(job, written),
             )
-            job.rows_created, job.rows_updated, job.rows_unchanged = counts["created"], counts["updated"], counts["unchanged"]
-            job.status = ImportJob.Status.COMMITTED
-            job.committed_at = job.finished_at = timezone.now()
-            job.progress_done = job.progress_total = job.rows_ok
-            job.phase = "done"
-            job.save()
-            audit.record(
-                "imports.job.committed", obj=job, actor=actor,
-                changes={"entity": job.entity, "file": job.original_filename, "sha256": job.file_sha256,
-                         "mode": job.mode, "rows_total": job.rows_total, "rows_failed": job.rows_failed,
-                         "created": job.rows_created, "updated": job.rows_updated, "unchanged": job.rows_unchanged},
-            )
+            _mark_committed(job, counts, actor)
     except Exception as exc:
         logger.exception("import job %s failed while writing", job.pk)
         job.status = ImportJob.Status.FAILED
@@ -349,6 +338,22 @@ def import_job_commit(
         raise
     _remove_files(job, keep_report=True)
     return job
+
+
+def _mark_committed(job: ImportJob, counts: dict[str, int], actor: Any) -> None:
+    """Inside the write transaction: the job is committed, with its counts and audit entry."""
+    job.rows_created, job.rows_updated, job.rows_unchanged = counts["created"], counts["updated"], counts["unchanged"]
+    job.status = ImportJob.Status.COMMITTED
+    job.committed_at = job.finished_at = timezone.now()
+    job.progress_done = job.progress_total = job.rows_ok
+    job.phase = "done"
+    job.save()
+    audit.record(
+        "imports.job.committed", obj=job, actor=actor,
+        changes={"entity": job.entity, "file": job.original_filename, "sha256": job.file_sha256,
+                 "mode": job.mode, "rows_total": job.rows_total, "rows_failed": job.rows_failed,
+                 "created": job.rows_created, "updated": job.rows_updated, "unchanged": job.rows_unchanged},
+    )
 
 
 def import_job_rollback(*, job: ImportJob, actor: Any) -> ImportJob:

@@ -137,17 +137,7 @@ def run_streamed(
             checked = safety.check_file(services._upload_path(job), filename=job.original_filename, limit_size=False)
             services._store_validation(job, result, checked)
             job.summary = {**job.summary, "streamed": True}
-            job.rows_created, job.rows_updated, job.rows_unchanged = counts["created"], counts["updated"], counts["unchanged"]
-            job.status = ImportJob.Status.COMMITTED
-            job.committed_at = job.finished_at = timezone.now()
-            job.phase, job.progress_done, job.progress_total = "done", job.rows_ok, job.rows_ok
-            job.save()
-            audit.record(
-                "imports.job.committed", obj=job, actor=actor,
-                changes={"entity": job.entity, "file": job.original_filename, "sha256": job.file_sha256,
-                         "mode": job.mode, "rows_total": job.rows_total, "rows_failed": job.rows_failed,
-                         "created": job.rows_created, "updated": job.rows_updated, "unchanged": job.rows_unchanged},
-            )
+            services._mark_committed(job, counts, actor)
     except _Stop:
         pass
     except Exception as exc:
