@@ -173,7 +173,7 @@ def test_a_clean_file_commits_all_rows_and_reimport_changes_nothing(personas, cl
     assert Person.objects.filter(name__startswith="新员工").count() == 2
 
 
-def test_dry_run_reports_and_cannot_be_committed(personas, clean_roster):
+def test_dry_run_reports_and_cannot_be_committed(personas, clean_roster, workdir):
     client = client_for(personas.olga)
     response = upload(client, clean_roster, dry_run="true")
     data = response.json()
@@ -184,6 +184,8 @@ def test_dry_run_reports_and_cannot_be_committed(personas, clean_roster):
     assert refused.json()["non_field_errors"] == [services.ERR_NOT_VALIDATED.format(status="校验完成，待确认")]
     assert imported_people() == set()
     assert ImportJob.objects.get().status == ImportJob.Status.VALIDATED
+    # a dry run can never be confirmed: its spooled rows are not kept waiting on disk
+    assert not any(path.name == "rows.spool" for path in scratch_files(workdir))
 
 
 def test_cancel_then_refusals_by_state(personas, roster, workdir):

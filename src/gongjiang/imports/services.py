@@ -218,8 +218,11 @@ def import_job_validate(*, job: ImportJob, actor: Any = None, progress: Callable
     job.finished_at = timezone.now()
     job.save()
     # The valid rows are spooled and the error report built: the upload itself is not needed
-    # any more, so it does not wait on disk for the user to confirm.
+    # any more, so it does not wait on disk for the user to confirm. A dry run can never be
+    # confirmed, so its spooled rows go too; only the error report stays.
     upload.unlink(missing_ok=True)
+    if job.dry_run:
+        _remove_files(job, keep_report=True)
     return job
 
 
