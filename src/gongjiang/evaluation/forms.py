@@ -18,6 +18,7 @@ from gongjiang.evaluation.models import (
     EvaluatorAssignment,
     PostAppointment,
 )
+from gongjiang.imports.models import ImportJob
 from gongjiang.people.models import Person
 
 GRADE_FIELD_CHOICES = [(str(g), n) for g, n in sorted(rules.GRADE_NAMES.items(), reverse=True)]
@@ -179,4 +180,7 @@ class ResolveForm(forms.Form):
 
 
 class ScoreUploadForm(forms.Form):
-    file = forms.FileField(label=_("成绩表（.xlsx）"))
+    file = forms.FileField(label=_("成绩表（.xlsx、.xls 或 .csv）"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}))
+    mode = forms.ChoiceField(label=_("导入方式"), choices=ImportJob.Mode.choices, initial=ImportJob.Mode.ATOMIC,
+                             widget=forms.RadioSelect, help_text=_("先校验并显示结果，确认后才写入；导入后可撤销。"))

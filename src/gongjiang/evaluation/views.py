@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
 from gongjiang.core.rules import mask_name
 from gongjiang.evaluation import exports, forms, rules, selectors, services
-from gongjiang.evaluation.excel import read_scores, score_template
+from gongjiang.evaluation.excel import score_template
 from gongjiang.evaluation.models import (
     Application,
     BodyScope,
@@ -644,13 +644,22 @@ def batch_score_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 @action
 def batch_score_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """A score sheet through the shared import pipeline: checked in the background, then the
+    import page shows every problem (row, column, code), the error report and the choice to
+    write all rows or only the correct ones; the import can be undone there."""
+    from gongjiang.imports import services as imports
+    from gongjiang.imports import tasks as import_tasks
+
     batch = selectors.batch_get_for_user(user=request.user, pk=pk)
     form = forms.ScoreUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        raise ApplicationError(_("请选择成绩表文件（.xlsx）。"), field="file")
-    count = services.scores_import(actor=request.user, batch=batch, rows=read_scores(form.cleaned_data["file"]))
-    messages.success(request, _("已录入 {count} 条成绩。").format(count=count))
-    return redirect("evaluation:batch_scores", pk=pk)
+        raise ApplicationError(_("请选择成绩表文件（.xlsx、.xls 或 .csv）。"), field="file")
+    uploaded = form.cleaned_data["file"]
+    job = imports.import_job_create(actor=request.user, entity="evaluation_scores", filename=uploaded.name,
+                                    source=uploaded, mode=form.cleaned_data["mode"])
+    import_tasks.enqueue_validation(job)
+    messages.info(request, _("成绩表已上传（{batch}），正在校验；确认后才写入。").format(batch=batch.name))
+    return redirect("imports:job", public_id=job.public_id)
 
 
 # --- Publicity -------------------------------------------------------------------------------

@@ -46,7 +46,6 @@ from gongjiang.evaluation.services.scoring import (
     recheck_record,
     recheck_sample,
     score_enter,
-    scores_import,
     sheet_correct,
     sheet_return,
     sheet_submit,
@@ -60,5 +59,5 @@ __all__ = [
     "body_scope_remove", "body_scope_set", "body_set_status", "eligibility_preview", "evaluation_certificate_reissue",
     "evaluation_certificate_revoke", "evaluator_add", "evaluator_deactivate", "objection_record", "objection_resolve",
     "post_appoint", "post_end", "rule_set_save", "recheck_record", "recheck_sample", "report_export", "scope_problems", "score_enter",
-    "scores_import", "sheet_correct", "sheet_return", "sheet_submit", "sheets_lock",
+    "sheet_correct", "sheet_return", "sheet_submit", "sheets_lock",
 ]

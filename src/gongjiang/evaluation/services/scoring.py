@@ -1,5 +1,6 @@
 """Scoring: score entry per evaluator, sheets draft → submitted → locked, audited corrections,
-sampling re-checks, absences, and bulk entry from Excel."""
+sampling re-checks, absences. Bulk entry from Excel goes through the import pipeline
+(evaluation.imports, entity ``evaluation_scores``), which enters each row with :func:`score_enter`."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from gongjiang.evaluation.models import (
     ScoreSheet,
 )
 from gongjiang.evaluation.selectors import batch_queryset, evaluator_for_user
-from gongjiang.evaluation.services._common import collect, fail, raise_if, require_batch_write
+from gongjiang.evaluation.services._common import fail, require_batch_write
 
 ERR_BATCH_STATE = "批次当前为“{state}”，不能录入成绩（考试中或评分中才可以）。"
 ERR_SHEET_STATE = "成绩单已{state}，不能再修改；已锁定的成绩只能通过“成绩更正”修改。"
@@ -289,7 +290,7 @@ def recheck_record(*, actor: Any, sheet: ScoreSheet, score: Any, evaluator: Eval
     return sheet
 
 
-# --- Bulk entry from Excel ---------------------------------------------------------------------
+# --- The score sheet template (evaluation.excel; read by evaluation.imports) -------------------
 
 COMPONENT_NAMES = {
     "理论": rules.THEORY, "理论知识": rules.THEORY, "理论知识考试": rules.THEORY, "theory": rules.THEORY,
@@ -297,57 +298,3 @@ COMPONENT_NAMES = {
     "综合评审": rules.REVIEW, "评审": rules.REVIEW, "review": rules.REVIEW,
 }
 SCORE_COLUMNS = {"申报编号": "application", "姓名": "name", "科目": "component", "成绩": "score", "考评员证卡编号": "evaluator"}
-
-
-def scores_import(*, actor: Any, batch: EvaluationBatch, rows: list[tuple[int, dict[str, Any]]]) -> int:
-    """Enter many scores at once (rows as read from the template by evaluation.excel). Two phases:
-    every row is checked first and nothing is saved if any row is wrong (errors name the row and
-    column); then all are entered in one transaction, each as if typed (same checks, audited)."""
-    require_batch_write(actor, batch)
-    errors: dict[str, list[str]] = {}
-    prepared: list[tuple[ScoreSheet, Decimal, Evaluator | None]] = []
-    applications = {a.pk: a for a in batch.applications.select_related("person")}
-    evaluators = {e.card_number: e for e in Evaluator.objects.filter(body=batch.body).exclude(card_number="")}
-    for number, row in rows:
-        where = f"第 {number} 行"
-        try:
-            application = applications[int(str(row.get("application", "")).strip())]
-        except (KeyError, ValueError):
-            collect(errors, "file", "{where}，“申报编号”列：本批次没有这个申报编号。", where=where)
-            continue
-        if (row.get("name") or "").strip() and row["name"].strip() != application.person.name:
-            collect(errors, "file", "{where}，“姓名”列：与申报编号 {pk} 的申报人（{name}）不一致。", where=where,
-                    pk=application.pk, name=application.person.name)
-            continue
-        component = COMPONENT_NAMES.get(str(row.get("component", "")).strip())
-        if component is None:
-            collect(errors, "file", "{where}，“科目”列：应为 理论、技能 或 综合评审。", where=where)
-            continue
-        try:
-            value = rules.to_score(row.get("score", ""))
-        except (ValueError, InvalidOperation, ArithmeticError):
-            collect(errors, "file", "{where}，“成绩”列：应为 0–100 之间的数。", where=where)
-            continue
-        sheet = ScoreSheet.objects.filter(application=application, component=component).first()
-        if sheet is None:
-            collect(errors, "file", "{where}：{name}没有{component}成绩单。", where=where, name=application.person.name,
-                    component=rules.COMPONENT_LABELS[component])
-            continue
-        if sheet.status != ScoreSheet.Status.DRAFT:
-            collect(errors, "file", "{where}：{name}的{component}成绩单已{state}。", where=where,
-                    name=application.person.name, component=rules.COMPONENT_LABELS[component], state=sheet.get_status_display())
-            continue
-        evaluator = None
-        if component != rules.THEORY:
-            evaluator = evaluators.get(str(row.get("evaluator", "")).strip())
-            if evaluator is None:
-                collect(errors, "file", "{where}，“考评员证卡编号”列：技能考核和综合评审须填写本机构在册考评员的证卡编号。",
-                        where=where)
-                continue
-        prepared.append((sheet, value, evaluator))
-    raise_if(errors, "成绩表有误，未录入任何成绩，请修改后重新上传。")
-    with transaction.atomic():
-        for sheet, value, evaluator in prepared:
-            score_enter(actor=actor, sheet=sheet, score=value, evaluator=evaluator)
-        audit.record("evaluation.score.imported", obj=batch, changes={"rows": len(prepared)}, actor=actor)
-    return len(prepared)
