@@ -347,3 +347,16 @@ def test_round_page_theory_upload_refused_to_a_judge(contest, entered, client, t
     assert response.status_code in (403, 404)
     assert not ImportJob.objects.exists()
     assert set(Entry.objects.values_list("theory_score", flat=True)) == {None}
+
+
+def test_import_texts_are_translated_into_english():
+    from django.utils import translation
+
+    from gongjiang.imports.entities.base import get_entity
+
+    with translation.override("en"):
+        assert str(get_entity("competition_entries").label) == "Competition entries"
+        assert str(get_entity("competition_marks").by_key["round"].label) == "Round ID"
+        assert str(get_entity("competition_entries").by_key["member2_name"].label) == "Member 2 name"
+        assert str(competition_imports.ERR_ENTRY_NOT_FOUND).format(number="E01-009") == (
+            "Entry E01-009 is not in any round you may record for.")

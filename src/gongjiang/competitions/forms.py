@@ -287,21 +287,20 @@ class CorrectionForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
-    submit = forms.BooleanField(label=_("保存后直接提交成绩单"), required=False)
-    judge = forms.ModelChoiceField(label=_("代哪位裁判录入（裁判长）"), queryset=None, required=False)  # type: ignore[arg-type]
+    """A marking sheet, checked by the import pipeline (gongjiang.imports): the result, with every
+    problem by row and column, is shown before anything is saved."""
 
-    def __init__(self, *args: Any, event: CompetitionEvent | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if event is not None:
-            self.fields["judge"].queryset = event.judges.filter(is_active=True)  # type: ignore[attr-defined]
-        else:
-            del self.fields["judge"]
+    file = forms.FileField(
+        label=_("评分表（.xlsx、.xls 或 .csv）"),
+        help_text=_("保存后直接提交成绩单：加一列“提交成绩单”填“是”。裁判长代其他裁判录入：加一列“裁判”填该裁判姓名。"),
+    )
 
 
 class TheoryUploadForm(forms.Form):
-    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
-    reason = forms.CharField(label=_("更正原因（成绩锁定后必填）"), max_length=300, required=False)
+    file = forms.FileField(
+        label=_("理论成绩表（.xlsx、.xls 或 .csv）"),
+        help_text=_("成绩锁定后导入即为更正：加一列“更正原因”写明原因。"),
+    )
 
 
 class CompetitionEditForm(CompetitionForm):

@@ -564,7 +564,7 @@ def round_view(request: HttpRequest, pk: int) -> HttpResponse:
                                                                                               "number")
         if event_round.status != EventRound.Status.OPEN else [],
         "is_final": selectors.is_final(event_round),
-        "upload_form": forms.UploadForm(event=event_round.event),
+        "upload_form": forms.UploadForm(),
         "theory_form": forms.TheoryUploadForm(),
     })
 
@@ -665,20 +665,37 @@ def scores_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("competitions:round", pk=pk)
 
 
+def _start_import(request: HttpRequest, entity: str, uploaded: Any) -> HttpResponse | None:
+    """Hand an uploaded sheet to the import pipeline (gongjiang.imports): it is checked in the
+    background and the user sees every problem by row and column on the job's page, then confirms
+    all rows or only the correct ones, and may undo the import afterwards."""
+    from gongjiang.imports import services as import_services
+    from gongjiang.imports import tasks as import_tasks
+
+    try:
+        job = import_services.import_job_create(actor=request.user, entity=entity, filename=uploaded.name,
+                                                source=uploaded)
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc.message)) from None
+    except ApplicationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+        return None
+    import_tasks.enqueue_validation(job)
+    return redirect("imports:job", public_id=job.public_id)
+
+
 @login_required
 @require_POST
 def theory_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
-    event_round, _judge, _organizer = _round_control(request, pk)
+    _round_control(request, pk)
     form = forms.TheoryUploadForm(request.POST, request.FILES)
     if form.is_valid():
-        def action() -> int:
-            rows = excel.read_theory(form.cleaned_data["file"], event_round)
-            return services.theory_import(actor=request.user, event_round=event_round, rows=rows,
-                                          reason=form.cleaned_data["reason"])
-
-        _run(request, action, _("已导入理论成绩。"))
+        started = _start_import(request, "competition_theory", form.cleaned_data["file"])
+        if started is not None:
+            return started
     else:
-        messages.error(request, _("请选择要上传的 .xlsx 文件。"))
+        messages.error(request, _("请选择要上传的表格文件。"))
     return redirect("competitions:round", pk=pk)
 
 
@@ -688,18 +705,13 @@ def marks_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
     event_round, judge, _organizer = _round_for_staff(request, pk)
     if judge is None:
         raise PermissionDenied
-    form = forms.UploadForm(request.POST, request.FILES, event=event_round.event)
+    form = forms.UploadForm(request.POST, request.FILES)
     if form.is_valid():
-        target = form.cleaned_data.get("judge")
-
-        def action() -> int:
-            rows = excel.read_marks(form.cleaned_data["file"], event_round)
-            return services.marks_import(actor=request.user, event_round=event_round, rows=rows,
-                                         submit=form.cleaned_data["submit"], judge=target)
-
-        _run(request, action, _("已从 Excel 保存评分。"))
+        started = _start_import(request, "competition_marks", form.cleaned_data["file"])
+        if started is not None:
+            return started
     else:
-        messages.error(request, _("请选择要上传的 .xlsx 文件。"))
+        messages.error(request, _("请选择要上传的表格文件。"))
     if judge.is_chief and request.POST.get("next") == "round":
         return redirect("competitions:round", pk=pk)
     return redirect("competitions:judge_round", pk=pk)
@@ -742,7 +754,7 @@ def judge_round_view(request: HttpRequest, pk: int) -> HttpResponse:
         "event_round": event_round, "event": event_round.event, "judge": judge, "rows": rows,
         "done": sum(1 for r in rows if r.sheet and r.sheet.status != ScoreSheet.Status.DRAFT),
         "markable": sum(1 for r in rows if not r.conflict),
-        "upload_form": forms.UploadForm(event=event_round.event if judge.is_chief else None),
+        "upload_form": forms.UploadForm(),
     })
 
 
