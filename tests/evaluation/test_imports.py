@@ -368,3 +368,54 @@ def test_templates_and_upload_pages_exist(personas, client):
     for entity in ("evaluation_applications", "evaluation_scores"):
         assert client.get(f"/imports/templates/{entity}.xlsx").status_code == 200
         assert client.get(f"/imports/new/{entity}/").status_code == 200
+
+
+def test_the_command_line_imports_applications_as_an_account(setup, personas, tmp_path, capsys):
+    from django.core.management import call_command
+
+    batch = make_batch(setup)
+    path = write_xlsx(tmp_path / "a.xlsx", [["姓名", "身份证号码", "批次编号", "申报等级", "开始从事本职业工作日期"],
+                                            ["赵一", number_of(setup.candidates[0]), batch.pk, "四级", "2010-01-01"]],
+                      text_columns=(1,))
+    with pytest.raises(SystemExit) as dry:
+        call_command("import", "evaluation_applications", str(path), "--dry-run", "--as", personas.olga.username)
+    assert dry.value.code == 0 and not Application.objects.exists()
+    with pytest.raises(SystemExit) as done:
+        call_command("import", "evaluation_applications", str(path), "--as", personas.olga.username)
+    assert done.value.code == 0
+    assert Application.objects.get().applied_by == personas.olga
+
+
+def test_the_api_checks_and_commits_a_score_sheet(setup, personas, examining, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from rest_framework.test import APIClient
+
+    _batch, (a0, _a1, _a2) = examining
+    path = write_xlsx(tmp_path / "s.xlsx", [["申报编号", "科目", "成绩", "考评员证卡编号"], [a0.pk, "技能", 79, "KP003"],
+                                            [a0.pk, "技能", 80, "GP003"]])
+    client = APIClient()
+    client.force_authenticate(user=personas.olga)
+    response = client.post("/api/v1/imports/jobs/", {"entity": "evaluation_scores", "mode": "partial",
+                                                     "file": SimpleUploadedFile(path.name, path.read_bytes())},
+                           format="multipart")
+    assert response.status_code == 202, response.content
+    data = response.json()
+    assert data["rows"] == {"total": 2, "ok": 1, "failed": 1}
+    problems = client.get(f"/api/v1/imports/jobs/{data['id']}/errors/").json()["results"]
+    assert [(e["row"], e["code"]) for e in problems] == [(3, entities.CODE_NOT_ASSIGNED)]
+    assert not ScoreEntry.objects.exists()
+    assert client.post(f"/api/v1/imports/jobs/{data['id']}/commit/", {"partial": True}, format="json").status_code == 202
+    assert ScoreEntry.objects.get().evaluator == setup.evaluators[2]
+
+
+def test_the_scores_upload_and_the_entities_read_in_english(client, setup, personas, examining):
+    from django.conf import settings
+
+    batch, _applications = examining
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(personas.olga)
+    page = client.get(reverse("evaluation:batch_scores", args=[batch.pk])).content.decode()
+    assert "Score sheet (.xlsx, .xls or .csv)" in page and "Import mode" in page
+    assert "Every row is checked after uploading" in page and "上传后逐行校验" not in page
+    index = client.get(reverse("imports:index")).content.decode()
+    assert "Skill level evaluation applications" in index and "Skill level evaluation scores" in index
