@@ -360,3 +360,32 @@ def test_import_texts_are_translated_into_english():
         assert str(get_entity("competition_entries").by_key["member2_name"].label) == "Member 2 name"
         assert str(competition_imports.ERR_ENTRY_NOT_FOUND).format(number="E01-009") == (
             "Entry E01-009 is not in any round you may record for.")
+
+
+def test_command_line_imports_entries_as_a_delegation_admin(contest, city, personas, tmp_path, capsys):
+    from django.core.management import call_command
+
+    open_registration(contest, personas)
+    a = competitor(city, "甲工")
+    path = write_xlsx(tmp_path / "cli.xlsx", [["赛项ID", "姓名", "身份证号码"], [contest.event.pk, "甲工", number_of(a)]],
+                      text_columns=(2,))
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import", "competition_entries", str(path), "--as", "dan")
+    assert exit_info.value.code == 0
+    assert entry_people() == [("E01-001", "甲工", "越城区代表队")]
+
+
+def test_judge_imports_marks_through_the_imports_api(contest, entered, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from rest_framework.test import APIClient
+
+    path = write_xlsx(tmp_path / "api.xlsx", [["参赛编号", "A1", "A2", "B1", "B2"], ["E01-001", 30, 20, 2, 2]])
+    client = APIClient()
+    client.force_authenticate(contest.judge2.user)
+    response = client.post("/api/v1/imports/jobs/", {
+        "entity": "competition_marks", "file": SimpleUploadedFile(path.name, path.read_bytes())}, format="multipart")
+    assert response.status_code == 202, response.json()
+    public_id = response.json()["id"]
+    assert client.get(f"/api/v1/imports/jobs/{public_id}/").json()["status"] == "validated"
+    assert client.post(f"/api/v1/imports/jobs/{public_id}/commit/", {}, format="json").status_code == 202
+    assert len(marks_of(contest.judge2)) == 4
