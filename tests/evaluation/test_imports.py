@@ -419,3 +419,21 @@ def test_the_scores_upload_and_the_entities_read_in_english(client, setup, perso
     assert "Every row is checked after uploading" in page and "上传后逐行校验" not in page
     index = client.get(reverse("imports:index")).content.decode()
     assert "Skill level evaluation applications" in index and "Skill level evaluation scores" in index
+
+
+def test_an_assigned_evaluator_uploads_their_own_scores_on_the_scores_page(client, setup, examining, tmp_path):
+    batch, (a0, _a1, _a2) = examining
+    kp2 = setup.evaluators[1]
+    kp2.person.user = factories.user("kp2")
+    kp2.person.save(update_fields=["user"])
+    client.force_login(kp2.person.user)
+    page = client.get(reverse("evaluation:batch_scores", args=[batch.pk])).content.decode()
+    assert reverse("evaluation:batch_score_upload", args=[batch.pk]) in page
+    assert reverse("imports:template", args=["evaluation_scores"]) in page
+    path = write_xlsx(tmp_path / "mine.xlsx", [["申报编号", "科目", "成绩", "考评员证卡编号"], [a0.pk, "技能", 66, "KP002"]])
+    with path.open("rb") as handle:  # no mode given: all or nothing
+        client.post(reverse("evaluation:batch_score_upload", args=[batch.pk]), {"file": handle})
+    job = ImportJob.objects.get()
+    assert job.mode == ImportJob.Mode.ATOMIC and job.status == ImportJob.Status.VALIDATED and job.rows_ok == 1
+    client.post(reverse("imports:job_commit", args=[job.public_id]))
+    assert list(ScoreEntry.objects.values_list("evaluator", "score")) == [(kp2.pk, Decimal("66.0"))]

@@ -183,4 +183,5 @@ class ScoreUploadForm(forms.Form):
     file = forms.FileField(label=_("成绩表（.xlsx、.xls 或 .csv）"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}))
     mode = forms.ChoiceField(label=_("导入方式"), choices=ImportJob.Mode.choices, initial=ImportJob.Mode.ATOMIC,
-                             widget=forms.RadioSelect, help_text=_("先校验并显示结果，确认后才写入；导入后可撤销。"))
+                             required=False, widget=forms.RadioSelect,
+                             help_text=_("先校验并显示结果，确认后才写入；导入后可撤销。"))

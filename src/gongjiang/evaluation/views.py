@@ -565,7 +565,8 @@ def batch_scores(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "evaluation/scores.html", {
         "batch": batch, "sheets": sheets, "can_write": can_write, "evaluator": evaluator,
         "panel": batch.body.evaluators.filter(assignments__batch=batch).distinct().select_related("person"),
-        "upload_form": forms.ScoreUploadForm() if can_write else None,
+        # Managers upload any scores of the batch; an evaluator uploads their own (the import checks each row).
+        "upload_form": forms.ScoreUploadForm() if can_write or evaluator is not None else None,
         "sampled": [s for s in sheets if s.is_sampled],
     })
 
@@ -656,7 +657,7 @@ def batch_score_upload(request: HttpRequest, pk: int) -> HttpResponse:
         raise ApplicationError(_("请选择成绩表文件（.xlsx、.xls 或 .csv）。"), field="file")
     uploaded = form.cleaned_data["file"]
     job = imports.import_job_create(actor=request.user, entity="evaluation_scores", filename=uploaded.name,
-                                    source=uploaded, mode=form.cleaned_data["mode"])
+                                    source=uploaded, mode=form.cleaned_data["mode"] or "atomic")
     import_tasks.enqueue_validation(job)
     messages.info(request, _("成绩表已上传（{batch}），正在校验；确认后才写入。").format(batch=batch.name))
     return redirect("imports:job", public_id=job.public_id)
