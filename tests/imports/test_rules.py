@@ -174,3 +174,20 @@ def test_column_letters():
 @given(st.from_regex(r"1[0-9]{10}", fullmatch=True))
 def test_mobile_mask_agrees_with_the_kernel(number):
     assert rules.mask_mobile(rules.mobile(number)) == core_rules.mask_mobile(number)
+
+
+@given(st.integers(min_value=0, max_value=10**12), st.sampled_from(["plain", "fullwidth", "float", "int"]))
+def test_whole_number_reads_a_number_however_the_sheet_holds_it(number, form):
+    cell = {"plain": str(number), "fullwidth": str(number).translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+            "float": float(number), "int": number}[form]
+    assert rules.whole_number(cell) == number
+
+
+@given(st.integers(min_value=-10**6, max_value=-1))
+def test_whole_number_refuses_what_is_below_the_minimum(number):
+    with pytest.raises(RuleError) as refused:
+        rules.whole_number(str(number))
+    assert refused.value.code == rules.CODE_NUMBER_FORMAT
+    with pytest.raises(RuleError, match="见批次页面"):
+        rules.whole_number("0", minimum=1, message="应填写编号（见批次页面）")
+    assert rules.whole_number("  ") is None and rules.whole_number("12.0") == 12

@@ -78,23 +78,9 @@ CODE_HEAT = "heat"
 CODE_MEMBER = "member_incomplete"
 
 
-def integer(value: Any) -> int | None:
-    """A whole number ≥ 0 (full-width digits and "12.0" accepted)."""
-    text = rules.cell_to_text(value).replace(" ", "")
-    if not text:
-        return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise RuleError(str(rules.ERR_NUMBER_FORMAT), rules.CODE_NUMBER_FORMAT) from None
-    if number != number.to_integral_value() or number < 0:
-        raise RuleError(str(rules.ERR_NUMBER_FORMAT), rules.CODE_NUMBER_FORMAT)
-    return int(number)
-
-
 def _event_id(value: Any) -> int | None:
     try:
-        return integer(value)
+        return rules.whole_number(value)
     except RuleError:
         raise RuleError(str(ERR_EVENT_ID), CODE_EVENT) from None
 
@@ -509,7 +495,7 @@ def mark_value(value: Any) -> str | None:
 
 def _round_id(value: Any) -> int | None:
     try:
-        return integer(value)
+        return rules.whole_number(value)
     except RuleError:
         raise RuleError(str(ERR_ROUND_ID), CODE_ENTRY) from None
 
@@ -794,7 +780,7 @@ class TheoryEntity(Entity):
         *_round_columns(),
         Column("theory_score", _("理论成绩"), ("理论", "理论考试成绩", "笔试成绩"), mark_value,
                help=_("0–100 分。"), example="86.5", width=10),
-        Column("completion_seconds", _("完成用时（秒）"), ("用时", "完成用时", "用时秒"), integer,
+        Column("completion_seconds", _("完成用时（秒）"), ("用时", "完成用时", "用时秒"), rules.whole_number,
                help=_("实操完成用时，整秒；并列时用于比较。"), example="", width=12),
         Column("reason", _("更正原因"), ("原因", "说明"), rules.text_normalizer(300),
                help=_("成绩锁定后更正时必填。"), width=20),

@@ -144,16 +144,7 @@ FIELD_COLUMNS = {"batch": ("batch", CODE_BATCH_CLOSED), "grade": ("grade", CODE_
 
 
 def number(value: Any) -> int | None:
-    text = rules.cell_to_text(value).replace(" ", "")
-    if not text:
-        return None
-    try:
-        parsed = Decimal(text)
-    except InvalidOperation:
-        raise RuleError(str(ERR_NUMBER), rules.CODE_NUMBER_FORMAT) from None
-    if not parsed.is_finite() or parsed != parsed.to_integral_value() or parsed <= 0:
-        raise RuleError(str(ERR_NUMBER), rules.CODE_NUMBER_FORMAT)
-    return int(parsed)
+    return rules.whole_number(value, minimum=1, message=ERR_NUMBER)
 
 
 def score(value: Any) -> str | None:

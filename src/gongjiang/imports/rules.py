@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
@@ -319,6 +320,21 @@ def _text_date(text_value: str) -> dt.date:
             raise RuleError(ERR_DATE_FORMAT, CODE_DATE_FORMAT)
         return _make_date(year, month, day)
     raise RuleError(ERR_DATE_FORMAT, CODE_DATE_FORMAT)
+
+
+def whole_number(value: Any, *, minimum: int = 0, message: Any = None) -> int | None:
+    """A whole number of at least ``minimum``: 12, "12", "１２", 12.0, "12.0"; None for an empty
+    cell. The message of the refusal can be the column's own (e.g. where to find the number)."""
+    text_value = cell_to_text(value).replace(" ", "")
+    if not text_value:
+        return None
+    try:
+        number = Decimal(text_value)
+    except InvalidOperation:
+        raise RuleError(str(message or ERR_NUMBER_FORMAT), CODE_NUMBER_FORMAT) from None
+    if not number.is_finite() or number != number.to_integral_value() or number < minimum:
+        raise RuleError(str(message or ERR_NUMBER_FORMAT), CODE_NUMBER_FORMAT)
+    return int(number)
 
 
 def year_value(value: Any) -> int | None:

@@ -56,19 +56,6 @@ ATTENDANCE_CHOICES = {"出勤": "present", "到": "present", "是": "present", "
 RESULT_CHOICES = {"合格": "1", "通过": "1", "是": "1", "不合格": "0", "未通过": "0", "否": "0"}
 
 
-def integer(value: Any) -> int | None:
-    text = rules.cell_to_text(value).replace(" ", "")
-    if not text:
-        return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise RuleError(str(rules.ERR_NUMBER_FORMAT), rules.CODE_NUMBER_FORMAT) from None
-    if number != number.to_integral_value() or number < 0:
-        raise RuleError(str(rules.ERR_NUMBER_FORMAT), rules.CODE_NUMBER_FORMAT)
-    return int(number)
-
-
 def score_value(value: Any) -> str | None:
     text = rules.cell_to_text(value).replace(" ", "")
     if not text:
@@ -83,7 +70,7 @@ def score_value(value: Any) -> str | None:
 
 
 def program_column() -> Column:
-    return Column("program", _("培训项目编号"), ("项目编号", "培训项目", "项目ID"), integer, required=True,
+    return Column("program", _("培训项目编号"), ("项目编号", "培训项目", "项目ID"), rules.whole_number, required=True,
                   help=_("项目页面地址中的编号，如 /training/12/ 中的 12。"), example="12", width=12)
 
 
@@ -261,7 +248,7 @@ class AttendanceEntity(Entity):
     columns = (
         *holder_columns(),
         program_column(),
-        Column("session", _("课次"), ("课次序号", "第几次课", "序号"), integer, required=True,
+        Column("session", _("课次"), ("课次序号", "第几次课", "序号"), rules.whole_number, required=True,
                help=_("项目页面“课次与考勤”中的序号。"), example="1", width=8),
         Column("status", _("出勤情况"), ("考勤", "出勤", "状态"), rules.choice_normalizer(
             ATTENDANCE_CHOICES, shown=("出勤", "缺勤", "请假")), required=True, example="出勤", width=10),
