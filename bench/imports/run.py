@@ -79,14 +79,14 @@ def _pss_kb(pid: int) -> int:
 
 def measure(engine: str, target: Path, env: dict[str, str]) -> dict[str, object]:
     """Run one measurement in its own process; meanwhile sample the proportional set size
-    (PSS) of that process and its children every 20 ms, from outside (a sampling thread inside
+    (PSS) of that process and its children every 100 ms, from outside (a sampling thread inside
     would make it multi-threaded, and a streamed import then would not fork)."""
     process = subprocess.Popen([PYTHON, str(HERE / "measure.py"), engine, str(target)], env=env, cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
     while process.poll() is None:
         peak = max(peak, sum(_pss_kb(pid) for pid in _tree(process.pid)))
-        time.sleep(0.02)
+        time.sleep(0.1)
     stdout, stderr = process.communicate()
     if process.returncode:
         sys.stderr.write(stdout + stderr)
@@ -158,7 +158,7 @@ def main() -> None:
             print(f"{label}: gongjiang / django-import-export = {wall:.1f}× (wall clock), {cpu:.1f}× (CPU)")
     print("gongjiang import: a streamed import where possible (checked in a forked child, written side by side);")
     print("      CPU includes that child. Peak PSS: the most memory the process and its child held at once,")
-    print("      pages they share counted once (sampled every 20 ms); RSS bound: the peak RSS of each, summed.")
+    print("      pages they share counted once (sampled every 100 ms); RSS bound: the peak RSS of each, summed.")
     print("      'gongjiang, 2 passes' is the same import with IMPORT_STREAMING off (the web's path).")
     print("note: gongjiang also writes an employment row per person (current employer) and keeps an")
     print("      undo record; the baseline writes the person row only (current_employer set directly).")

@@ -28,3 +28,17 @@ def test_every_entity_turns_any_row_into_values_or_errors(city, data):
         for column, code, message in state.errors:
             assert column == "" or column in entity.by_key
             assert isinstance(code, str) and code and str(message)
+
+
+@given(st.lists(st.one_of(st.integers(min_value=1, max_value=2**64 - 1), st.integers(min_value=1, max_value=50),
+                          st.text(max_size=3), st.tuples(st.integers(0, 3), st.text(max_size=2))), max_size=3000))
+def test_first_rows_agrees_with_a_dict(keys):
+    """The compact duplicate index answers exactly as the dict it replaces, through its growth."""
+    from gongjiang.imports.pipeline import FirstRows
+
+    index, reference = FirstRows(capacity=8), {}
+    for row, key in enumerate(keys, start=2):
+        expected = reference.get(key)
+        if expected is None:
+            reference[key] = row
+        assert index.first(key, row) == expected

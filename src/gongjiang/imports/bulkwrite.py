@@ -26,8 +26,10 @@ from django.utils import timezone
 
 @contextlib.contextmanager
 def tuned_for_bulk() -> Iterator[None]:
-    """Enter inside the transaction. On SQLite, a 128 MB page cache for the duration of a bulk write (default: 2 MB), so the
-    indexes being filled stay in memory; the connection's setting is restored afterwards."""
+    """Enter inside the transaction. On SQLite, a 64 MB page cache for the duration of a bulk
+    write (default: 2 MB), so the indexes being filled mostly stay in memory (128 MB was no
+    faster for 100,000 rows and kept a million-row import above 500 MB); the connection's
+    setting is restored afterwards."""
     if connection.vendor == "postgresql":
         # The tables grow by the import inside this transaction while the planner's statistics
         # still describe them as they were (after a first import into an empty table: empty),
@@ -43,7 +45,7 @@ def tuned_for_bulk() -> Iterator[None]:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         previous = cursor.fetchone()[0]
-        cursor.execute("PRAGMA cache_size = -131072")
+        cursor.execute("PRAGMA cache_size = -65536")
     try:
         yield
     finally:

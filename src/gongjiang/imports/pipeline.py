@@ -18,6 +18,7 @@ import gc
 import itertools
 import marshal
 import time
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,6 +122,63 @@ def _with_gc_paused(function: _F) -> _F:
             return function(*args, **kwargs)
 
     return cast(_F, wrapper)
+
+
+class FirstRows:
+    """The row each key was first seen on, for finding duplicates within a file.
+
+    A dict of a million 64-bit fingerprints costs ~130 MB (an int object for each key and
+    each row number); here integer keys go into two flat arrays instead (open addressing,
+    linear probing, kept at most half full): ~24 MB for a million rows. Other keys (tuples,
+    text) go into a dict. Empty slots hold 0, so key 0 is stored as 1: for fingerprints, the
+    two then count as one, a chance of one in 2⁶⁴.
+    """
+
+    __slots__ = ("_keys", "_mask", "_others", "_rows", "_used")
+
+    def __init__(self, capacity: int = 1 << 12) -> None:
+        self._keys = array("Q", bytes(8 * capacity))
+        self._rows = array("I", bytes(4 * capacity))
+        self._mask = capacity - 1
+        self._used = 0
+        self._others: dict[Any, int] = {}
+
+    def first(self, key: Any, row: int) -> int | None:
+        """The row ``key`` was first seen on; or None, remembering ``row`` for it."""
+        if not (isinstance(key, int) and 0 <= key < 1 << 64):
+            first = self._others.get(key)
+            if first is None:
+                self._others[key] = row
+            return first
+        key = key or 1
+        keys, mask = self._keys, self._mask
+        slot = hash(key) & mask
+        while True:
+            found = keys[slot]
+            if found == key:
+                return self._rows[slot]
+            if not found:
+                keys[slot] = key
+                self._rows[slot] = row
+                self._used += 1
+                if self._used * 2 > mask:
+                    self._grow()
+                return None
+            slot = (slot + 1) & mask
+
+    def _grow(self) -> None:
+        old_keys, old_rows = self._keys, self._rows
+        capacity = (self._mask + 1) * 4
+        self._keys = array("Q", bytes(8 * capacity))
+        self._rows = array("I", bytes(4 * capacity))
+        self._mask = capacity - 1
+        keys, rows, mask = self._keys, self._rows, self._mask
+        for key, row in zip(old_keys, old_rows, strict=True):
+            if key:
+                slot = hash(key) & mask
+                while keys[slot]:
+                    slot = (slot + 1) & mask
+                keys[slot], rows[slot] = key, row
 
 
 class _Throttle:
@@ -255,7 +313,7 @@ def validate_file(
     result.unknown_columns = [(rules.column_letter(i), text) for i, text in match.unknown]
 
     rows: Iterator[tuple[int, list[Any]]] = itertools.chain(head[match.row_index + 1 :], table.rows)
-    seen: dict[Any, int] = {}
+    seen = FirstRows()
     failed: set[int] = set()
     spool = spool_path.open("wb") if spool_path is not None else None
     throttle = _Throttle(progress, "validating", table.estimated_rows)
@@ -287,10 +345,8 @@ def validate_file(
                 if state.ok:
                     key = entity.row_key(state)
                     if key is not None:
-                        first = seen.get(key)
-                        if first is None:
-                            seen[key] = number
-                        else:
+                        first = seen.first(key, number)
+                        if first is not None:
                             column = entity.duplicate_column or (entity.key_columns[0] if entity.key_columns else "")
                             state.error(column, CODE_DUPLICATE_IN_FILE,
                                         str(ERR_DUPLICATE_IN_FILE).format(row=first, key=entity.key_label()))
