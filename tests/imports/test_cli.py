@@ -86,3 +86,27 @@ def test_report_of_a_large_file_keeps_only_the_rows_with_errors(city, workdir, s
     table = [[c.value for c in row] for row in load_workbook(workdir / "r.xlsx").active.iter_rows()]
     assert table[0] == [*HEADER, "错误说明", "原行号"]
     assert len(table) == 2 and table[1][0] == "李四" and table[1][-1] == 5
+
+
+def test_a_write_that_fails_is_reported_without_a_traceback(city, workdir, capsys, monkeypatch, caplog):
+    """Someone registers the same person between the check and the write: the command says
+    so in one line and exits 2, and nothing from the file is written."""
+    from gongjiang.imports import services
+    from gongjiang.imports.entities import people as people_entity
+
+    taken = factories.make_id_number()
+    path = write_csv(workdir / "race.csv", [HEADER, ["张三", factories.make_id_number(), "越城机械有限公司"],
+                                            ["李四", taken, "越城机械有限公司"]])
+    original = people_entity.PeopleEntity.resolve
+
+    def resolve_then_lose_the_race(self, batch, ctx):
+        original(self, batch, ctx)
+        factories.person("李四", id_number=taken)  # registered meanwhile by someone else
+
+    monkeypatch.setattr(people_entity.PeopleEntity, "resolve", resolve_then_lose_the_race)
+    monkeypatch.setattr(people_entity, "_existing_people", lambda hashes: {})  # after the write's look-up
+    assert call("people", path) == 2
+    output = capsys.readouterr()
+    assert services.ERR_CONFLICT in output.out and "Traceback" not in output.out + output.err
+    assert not any(record.exc_info for record in caplog.records)  # the log says it in one line too
+    assert not Person.objects.filter(name="张三").exists() and Person.objects.filter(name="李四").count() == 1

@@ -329,11 +329,12 @@ def import_job_commit(
             )
             _mark_committed(job, counts, actor)
     except Exception as exc:
-        logger.exception("import job %s failed while writing", job.pk)
         job.status = ImportJob.Status.FAILED
-        if isinstance(exc, IntegrityError):  # someone registered the same record meanwhile
+        if isinstance(exc, IntegrityError):  # an expected race, not a bug: one line, no traceback
+            logger.warning("import job %s lost a race for the same record and was rolled back: %s", job.pk, exc)
             job.error_code, job.error_message = "conflict", _(ERR_CONFLICT)
         else:
+            logger.exception("import job %s failed while writing", job.pk)
             job.error_code, job.error_message = "write_failed", _("写入时出错，已全部撤回，数据库未作任何修改。")
         job.finished_at = timezone.now()
         job.save()
@@ -437,7 +438,11 @@ def run_import(
         from gongjiang.imports import streaming
 
         if streaming.can_stream(job):
-            return streaming.run_streamed(job=job, actor=actor, progress=progress)
+            try:
+                return streaming.run_streamed(job=job, actor=actor, progress=progress)
+            except Exception:  # recorded on the job (and logged with its traceback)
+                job.refresh_from_db()
+                return job
     job = import_job_validate(job=job, actor=actor, progress=progress)
     if job.status != ImportJob.Status.VALIDATED or dry_run:
         if job.status == ImportJob.Status.VALIDATED:
@@ -454,4 +459,8 @@ def run_import(
     if not job.rows_ok:
         _remove_files(job, keep_report=True)
         return job
-    return import_job_commit(job=job, actor=actor, progress=progress)
+    try:
+        return import_job_commit(job=job, actor=actor, progress=progress)
+    except Exception:  # recorded on the job (and logged with its traceback): the caller reports it
+        job.refresh_from_db()
+        return job

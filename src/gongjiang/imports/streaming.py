@@ -141,11 +141,12 @@ def run_streamed(
     except _Stop:
         pass
     except Exception as exc:
-        logger.exception("import job %s failed while checking and writing", job.pk)
         job.status = ImportJob.Status.FAILED
-        if isinstance(exc, IntegrityError):
+        if isinstance(exc, IntegrityError):  # an expected race, not a bug: one line, no traceback
+            logger.warning("import job %s lost a race for the same record and was rolled back: %s", job.pk, exc)
             job.error_code, job.error_message = "conflict", _(services.ERR_CONFLICT)
         else:
+            logger.exception("import job %s failed while checking and writing", job.pk)
             job.error_code, job.error_message = "write_failed", _("写入时出错，已全部撤回，数据库未作任何修改。")
         job.finished_at = timezone.now()
         job.save()
