@@ -133,7 +133,9 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     tail = tuple(extra_values)
     count = 0
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor, cursor.cursor.copy(
+        # The driver's own COPY, so its errors are the driver's: wrap_database_errors turns them
+        # into Django's (a duplicate key is django.db.IntegrityError, as for any other write).
+        with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(
             f"COPY {table} ({quoted_columns}) FROM STDIN"  # noqa: S608 - names come from the model
         ) as copy:
             for row in rows:
