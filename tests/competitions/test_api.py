@@ -193,25 +193,35 @@ def test_correction_requires_reason_over_api(contest, personas, running):
                                                 {"value": "34", "reason": "x"}, format="json").status_code == 403
 
 
-def test_excel_import_and_export_over_the_api(contest, personas, running):
+def test_excel_import_and_export_over_the_api(contest, personas, running, settings, tmp_path):
     import io
 
     from openpyxl import Workbook
 
+    from gongjiang.imports.models import ImportJob
+
+    settings.IMPORT_SCRATCH_DIR = tmp_path / "scratch"
     workbook = Workbook()
-    workbook.active.append(["参赛编号", "A1", "A2", "B1", "B2"])
+    workbook.active.append(["参赛编号", "A1", "A2", "B1", "B2", "提交成绩单"])
     for entry in running:
-        workbook.active.append([entry.number, 30, 20, 2, 2])
+        workbook.active.append([entry.number, 30, 20, 2, 2, "是"])
     upload = io.BytesIO()
     workbook.save(upload)
     upload.seek(0)
     upload.name = "marks.xlsx"
-    response = client_for(contest.judge2.user).post(
-        f"{BASE}rounds/{contest.first_round.pk}/marks-import/", {"file": upload, "submit": "true"},
-        format="multipart")
-    # judge2 may mark both entries: no conflict
-    assert response.status_code == 200, response.json()
-    assert response.json() == {"saved": 2}
+    judge = client_for(contest.judge2.user)
+    response = judge.post(f"{BASE}rounds/{contest.first_round.pk}/marks-import/", {"file": upload},
+                          format="multipart")
+    # an import job of the pipeline, checked (immediately in tests), nothing written before confirming
+    assert response.status_code == 202, response.json()
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/api/v1/imports/jobs/{job.public_id}/"
+    assert response.json()["entity"] == "competition_marks" and response.json()["status"] == "validated"
+    assert response.json()["rows"] == {"total": 2, "ok": 2, "failed": 0}  # judge2 may mark both: no conflict
+    assert not ScoreSheet.objects.exists()
+    response = judge.post(f"/api/v1/imports/jobs/{job.public_id}/commit/", {}, format="json")
+    assert response.status_code == 202, response.json()
+    assert judge.get(f"/api/v1/imports/jobs/{job.public_id}/").json()["status"] == "committed"
     assert ScoreSheet.objects.filter(judge=contest.judge2, status="submitted").count() == 2
     plain = APIClient()
     plain.force_authenticate(personas.city)

@@ -1,44 +1,31 @@
-"""Excel for competitions (openpyxl): exports of entries, score sheets and results, the marking
-template a judge fills in, and readers for bulk marks and theory scores.
+"""Excel for competitions (openpyxl): exports of entries, score sheets and results, and the
+marking and theory templates a judge or organiser fills in.
 
-Exports are written with ``write_only`` workbooks; uploads are read with ``read_only`` and
-checked completely before anything is saved (STYLE.md §26–27): a problem is reported as
-“第 N 行，“列名”列：原因” and nothing is written.
+Exports are written with ``write_only`` workbooks. The filled-in templates are read by the shared
+import pipeline only (``competitions.imports``: entities ``competition_marks`` and
+``competition_theory``), never here.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from typing import IO, Any
+from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from gongjiang.competitions import selectors
-from gongjiang.competitions.models import Aspect, Entry, EventRound, Judge
-from gongjiang.core.exceptions import ApplicationError
-from gongjiang.core.rules import normalize_text
+from gongjiang.competitions.models import Entry, EventRound, Judge
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_ROWS = 20_000
 
-ERR_UNREADABLE = "文件无法读取，请上传 .xlsx 格式的表格（可先下载模板）。"
-ERR_HEADER = "表格第一行须为表头，且包含“{column}”列。"
-ERR_ROW = "第 {row} 行，“{column}”列：{problem}"
-ERR_UNKNOWN_NUMBER = "参赛编号 {number} 不在本轮。"
-ERR_DUPLICATE_NUMBER = "参赛编号 {number} 与第 {row} 行重复。"
-ERR_NOT_NUMBER = "“{value}”不是数字。"
-ERR_NO_ROWS = "表格中没有数据行。"
-ERR_TOO_MANY = "表格超过 {limit} 行，请分批上传。"
-
-# Column names the readers look for; fixed Chinese (not translated) so a file filled in under one
-# interface language reads under another.
+# Column names of the templates; fixed Chinese (not translated) so a file filled in under one
+# interface language reads under another (the import entities know them and their aliases).
 COL_NUMBER = "参赛编号"
 COL_THEORY = "理论成绩"
 COL_TIME = "完成用时（秒）"
@@ -177,129 +164,3 @@ def theory_template(event_round: EventRound) -> bytes:
 
 def export_filename(stem: str) -> str:
     return f"{stem}_{timezone.localtime():%Y%m%d-%H%M}.xlsx"
-
-
-# =================================================================================================
-# Readers
-# =================================================================================================
-
-
-@dataclass
-class ParsedRow:
-    row: int
-    entry: Entry
-    values: dict[str, Any]
-
-
-def _key(text: str) -> str:
-    """How a header cell is compared: half-width, trimmed, upper case (（秒） and (秒) match)."""
-    return normalize_text(text).upper()
-
-
-def _rows(stream: IO[bytes], required: str) -> tuple[list[str], list[tuple[int, tuple[Any, ...]]]]:
-    try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except Exception as exc:  # a corrupt or non-xlsx upload, whatever the library raises
-        raise ApplicationError(_(ERR_UNREADABLE), field="file") from exc
-    try:
-        iterator = workbook.worksheets[0].iter_rows(values_only=True)
-        header = [_key(str(cell or "")) for cell in next(iterator, ())]
-        if _key(required) not in header:
-            raise ApplicationError(_(ERR_HEADER).format(column=required), field="file")
-        rows = []
-        for number, row in enumerate(iterator, start=2):
-            if number > MAX_ROWS + 1:
-                raise ApplicationError(_(ERR_TOO_MANY).format(limit=MAX_ROWS), field="file")
-            if row is None or all(cell in (None, "") for cell in row):
-                continue
-            rows.append((number, row))
-    finally:
-        workbook.close()
-    if not rows:
-        raise ApplicationError(_(ERR_NO_ROWS), field="file")
-    return header, rows
-
-
-def _entries_by_number(
-    event_round: EventRound, header: list[str], rows: list[tuple[int, tuple[Any, ...]]],
-    problems: list[tuple[int, str]],
-) -> list[tuple[int, Entry, tuple[Any, ...]]]:
-    number_column = header.index(_key(COL_NUMBER))
-    entries = {e.number: e for e in Entry.objects.filter(round=event_round).select_related("delegation")}
-    seen: dict[str, int] = {}
-    found = []
-    for row_number, row in rows:
-        number = normalize_text(str(row[number_column] or "")).upper() if number_column < len(row) else ""
-        entry = entries.get(number)
-        if entry is None:
-            problems.append((row_number, _(ERR_ROW).format(
-                row=row_number, column=COL_NUMBER, problem=_(ERR_UNKNOWN_NUMBER).format(number=number or "（空）"))))
-            continue
-        if number in seen:
-            problems.append((row_number, _(ERR_ROW).format(
-                row=row_number, column=COL_NUMBER,
-                problem=_(ERR_DUPLICATE_NUMBER).format(number=number, row=seen[number]))))
-            continue
-        seen[number] = row_number
-        found.append((row_number, entry, row))
-    return found
-
-
-def _in_row_order(problems: list[tuple[int, str]]) -> list[str]:
-    return [message for _row, message in sorted(problems, key=lambda item: item[0])]
-
-
-def read_marks(stream: IO[bytes], event_round: EventRound) -> list[ParsedRow]:
-    """Rows of a marking workbook: 参赛编号 and one column per aspect code (blank = not marked).
-
-    Values are only parsed as numbers here; the ranges are checked by the marking service, which
-    reports them per entry. Unknown columns are ignored so a judge may keep notes beside the marks.
-    """
-    header, rows = _rows(stream, COL_NUMBER)
-    aspects: dict[str, Aspect] = {_key(a.code): a for a in selectors.aspects_of(event_round.event)}
-    columns = {position: aspects[name] for position, name in enumerate(header) if name in aspects}
-    problems: list[tuple[int, str]] = []
-    parsed = []
-    for row_number, entry, row in _entries_by_number(event_round, header, rows, problems):
-        values: dict[str, Any] = {}
-        for position, aspect in columns.items():
-            raw = row[position] if position < len(row) else None
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
-                continue
-            try:
-                values[aspect.code] = Decimal(str(raw).strip())
-            except InvalidOperation:
-                problems.append((row_number, _(ERR_ROW).format(row=row_number, column=aspect.code,
-                                                               problem=_(ERR_NOT_NUMBER).format(value=raw))))
-        parsed.append(ParsedRow(row=row_number, entry=entry, values=values))
-    if problems:
-        raise ApplicationError(_("表格有误，未保存任何评分。"), errors={"file": _in_row_order(problems)})
-    return parsed
-
-
-def read_theory(stream: IO[bytes], event_round: EventRound) -> list[ParsedRow]:
-    """Rows of a theory workbook: 参赛编号, 理论成绩, and optionally 完成用时（秒）."""
-    header, rows = _rows(stream, COL_THEORY)
-    if _key(COL_NUMBER) not in header:
-        raise ApplicationError(_(ERR_HEADER).format(column=COL_NUMBER), field="file")
-    theory_column = header.index(_key(COL_THEORY))
-    time_column = header.index(_key(COL_TIME)) if _key(COL_TIME) in header else None
-    problems: list[tuple[int, str]] = []
-    parsed = []
-    for row_number, entry, row in _entries_by_number(event_round, header, rows, problems):
-        values: dict[str, Any] = {}
-        for column, key, label in ((theory_column, "theory_score", COL_THEORY),
-                                   (time_column, "completion_seconds", COL_TIME)):
-            if column is None or column >= len(row) or row[column] in (None, ""):
-                continue
-            try:
-                number = Decimal(str(row[column]).strip())
-            except InvalidOperation:
-                problems.append((row_number, _(ERR_ROW).format(
-                    row=row_number, column=label, problem=_(ERR_NOT_NUMBER).format(value=row[column]))))
-                continue
-            values[key] = int(number) if key == "completion_seconds" else number
-        parsed.append(ParsedRow(row=row_number, entry=entry, values=values))
-    if problems:
-        raise ApplicationError(_("表格有误，未保存任何成绩。"), errors={"file": _in_row_order(problems)})
-    return parsed

@@ -454,6 +454,8 @@ ERR_JUDGE_NOT_FOUND = _("赛项“{event}”没有名为“{name}”的裁判。
 ERR_NO_JUDGE = _("请在“裁判”列填写为哪位裁判录入。")
 ERR_SUBMITTED_NOTHING = _("成绩单还没有任何评分，不能提交。")
 ERR_NOT_CHIEF_OR_ORGANIZER = _("只有赛项的裁判长或竞赛主办方可以录入理论成绩。")
+ERR_OTHER_ROUND = _("本次导入限定在上传地址中的轮次（轮次ID {pinned}），本行的轮次ID为 {value}。")
+ERR_NOT_IN_ROUND = _("参赛编号 {number} 不在本次导入的轮次（{round}）中。")
 ERR_MARKS_CHANGED = _("本次导入的评分之后已被修改或成绩已锁定，不能撤销。")
 ERR_SCORES_CHANGED = _("本次导入的理论成绩之后已被修改或成绩已锁定，不能撤销。")
 
@@ -536,11 +538,32 @@ def _round_columns() -> tuple[Column, ...]:
     )
 
 
+def _pinned_round(ctx: ImportContext) -> Any:
+    """The round a job was started from (:func:`round_import_start`), or None."""
+    from gongjiang.competitions.models import RoundImport
+
+    memo = ctx.memo("competitions.pinned_round")
+    if "round" not in memo:
+        public_id = ctx.job_ref.removeprefix("imports:") if ctx.job_ref.startswith("imports:") else ""
+        pin = (RoundImport.objects.filter(job__public_id=public_id).select_related("round__stage", "round__event")
+               .first() if public_id else None)
+        memo["round"] = pin.round if pin is not None else None
+    return memo["round"]
+
+
 def _entries_by_number(batch: list[RowState], ctx: ImportContext, rounds: Any) -> None:
     """Set ``values["_entry"]`` for each row: the entry with that number in one of ``rounds``
-    (a queryset of the rounds the actor may enter for), or add an error."""
+    (a queryset of the rounds the actor may enter for) — only in the job's round when it was
+    started from a round — or add an error."""
     from gongjiang.competitions.models import Entry
 
+    pinned = _pinned_round(ctx)
+    if pinned is not None:
+        rounds = rounds.filter(pk=pinned.pk)
+        for state in batch:
+            chosen = state.values.get("round")
+            if state.ok and not state.values.get("_blank") and chosen is not None and chosen != pinned.pk:
+                state.error("round", CODE_ENTRY, str(ERR_OTHER_ROUND).format(pinned=pinned.pk, value=chosen))
     numbers = {s.values["entry"] for s in batch if s.ok and s.values.get("entry") and not s.values.get("_blank")}
     found: dict[str, list[Any]] = {}
     for entry in Entry.objects.filter(number__in=list(numbers), round__in=rounds).select_related(
@@ -557,7 +580,9 @@ def _entries_by_number(batch: list[RowState], ctx: ImportContext, rounds: Any) -
         if len(candidates) > 1:
             open_ones = [e for e in candidates if e.round.status == e.round.Status.OPEN]
             candidates = open_ones if len(open_ones) == 1 else candidates
-        if not candidates:
+        if not candidates and pinned is not None:
+            state.error("entry", CODE_ENTRY, str(ERR_NOT_IN_ROUND).format(number=values["entry"], round=pinned))
+        elif not candidates:
             state.error("entry", CODE_ENTRY, str(ERR_ENTRY_NOT_FOUND).format(number=values["entry"]))
         elif len(candidates) > 1:
             state.error("entry", CODE_ENTRY, str(ERR_ENTRY_AMBIGUOUS).format(
@@ -885,6 +910,44 @@ class TheoryEntity(Entity):
             audit.record("competitions.entry.scores_import_undone", obj=entry,
                          changes={"restored": record.before, "job": ctx.job_ref}, actor=ctx.actor)
         return {"deleted": 0, "restored": len(updated)}
+
+
+ROUND_ENTITIES = ("competition_marks", "competition_theory")
+
+
+def round_import_start(*, actor: Any, entity: str, event_round: Any, filename: str, source: Any,
+                       mode: str = "atomic", dry_run: bool = False) -> Any:
+    """Start an import job of ``competition_marks`` or ``competition_theory`` from one round (its
+    page, or ``/api/v1/competitions/rounds/<id>/marks-import/`` …) and queue its check.
+
+    The job is pinned to the round (:class:`~gongjiang.competitions.models.RoundImport`): its rows
+    may only name that round's entries, and a 轮次ID column naming another round is an error of
+    that row. Marks: the actor must judge the round's event; theory scores: its chief judge or an
+    organiser (PermissionDeniedError otherwise). A refused upload raises ApplicationError as
+    ``imports.services.import_job_create`` does, and nothing is stored.
+    """
+    from django.db import transaction
+
+    from gongjiang.competitions import selectors
+    from gongjiang.competitions.models import RoundImport
+    from gongjiang.core.exceptions import PermissionDeniedError
+    from gongjiang.imports import services as import_services
+    from gongjiang.imports import tasks as import_tasks
+
+    if entity not in ROUND_ENTITIES:
+        raise ValueError(entity)
+    judge = selectors.judge_for(actor, event_round.event)
+    if entity == "competition_marks" and judge is None:
+        raise PermissionDeniedError(_judging_text("ERR_NOT_JUDGE"))
+    if entity == "competition_theory" and not (judge is not None and judge.is_chief) and not (
+            selectors.can_organize(actor, event_round.event.competition)):
+        raise PermissionDeniedError(str(ERR_NOT_CHIEF_OR_ORGANIZER))
+    with transaction.atomic():
+        job = import_services.import_job_create(actor=actor, entity=entity, filename=filename, source=source,
+                                                mode=mode, dry_run=dry_run)
+        RoundImport.objects.create(job=job, round=event_round)
+    import_tasks.enqueue_validation(job)
+    return job
 
 
 def _judging_text(name: str) -> str:

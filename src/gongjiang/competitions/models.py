@@ -651,3 +651,19 @@ class MedalHonor(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.entry} · {self.person}"
+
+
+class RoundImport(BaseModel):
+    """An import job started from one round (its page or ``rounds/<id>/marks-import/`` …): the
+    competition entities then take only that round's entries, whatever the file says."""
+
+    job = models.OneToOneField("imports.ImportJob", verbose_name=_("导入任务"), on_delete=models.CASCADE,
+                               related_name="competition_round")
+    round = models.ForeignKey(EventRound, verbose_name=_("轮次"), on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("轮次导入")
+        verbose_name_plural = _("轮次导入")
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.job_id}"

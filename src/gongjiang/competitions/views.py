@@ -665,33 +665,31 @@ def scores_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("competitions:round", pk=pk)
 
 
-def _start_import(request: HttpRequest, entity: str, uploaded: Any) -> HttpResponse | None:
-    """Hand an uploaded sheet to the import pipeline (gongjiang.imports): it is checked in the
-    background and the user sees every problem by row and column on the job's page, then confirms
-    all rows or only the correct ones, and may undo the import afterwards."""
-    from gongjiang.imports import services as import_services
-    from gongjiang.imports import tasks as import_tasks
+def _start_import(request: HttpRequest, entity: str, event_round: EventRound, uploaded: Any) -> HttpResponse | None:
+    """Hand an uploaded sheet to the import pipeline (gongjiang.imports), pinned to the round: it
+    is checked in the background and the user sees every problem by row and column on the job's
+    page, then confirms all rows or only the correct ones, and may undo the import afterwards."""
+    from gongjiang.competitions.imports import round_import_start
 
     try:
-        job = import_services.import_job_create(actor=request.user, entity=entity, filename=uploaded.name,
-                                                source=uploaded)
+        job = round_import_start(actor=request.user, entity=entity, event_round=event_round,
+                                 filename=uploaded.name, source=uploaded)
     except PermissionDeniedError as exc:
         raise PermissionDenied(str(exc.message)) from None
     except ApplicationError as exc:
         for message in _errors(exc):
             messages.error(request, message)
         return None
-    import_tasks.enqueue_validation(job)
     return redirect("imports:job", public_id=job.public_id)
 
 
 @login_required
 @require_POST
 def theory_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _round_control(request, pk)
+    event_round, _judge, _organizer = _round_control(request, pk)
     form = forms.TheoryUploadForm(request.POST, request.FILES)
     if form.is_valid():
-        started = _start_import(request, "competition_theory", form.cleaned_data["file"])
+        started = _start_import(request, "competition_theory", event_round, form.cleaned_data["file"])
         if started is not None:
             return started
     else:
@@ -707,7 +705,7 @@ def marks_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = forms.UploadForm(request.POST, request.FILES)
     if form.is_valid():
-        started = _start_import(request, "competition_marks", form.cleaned_data["file"])
+        started = _start_import(request, "competition_marks", event_round, form.cleaned_data["file"])
         if started is not None:
             return started
     else:

@@ -6,16 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gongjiang.competitions import excel, rules, selectors, services
+from gongjiang.competitions import imports as competition_imports
 from gongjiang.competitions.api.serializers import (
     AppealOutput,
     BlindEntryOutput,
@@ -29,6 +31,12 @@ from gongjiang.competitions.api.serializers import (
 )
 from gongjiang.competitions.models import ScoreSheet
 from gongjiang.core.api_base import InputSerializer as BaseInput
+from gongjiang.core.exceptions import ApplicationError
+from gongjiang.imports import safety
+from gongjiang.imports import selectors as import_selectors
+from gongjiang.imports.api import ERRORS as IMPORT_ERRORS
+from gongjiang.imports.api import UPLOAD_SLACK, ImportJobOutput, ImportJobsApi, job_data
+from gongjiang.imports.models import ImportJob
 
 TAG = "competitions-judging"
 PUBLIC_TAG = "competitions-public"
@@ -362,47 +370,92 @@ class RoundExportApi(APIView):
         raise Http404
 
 
-class ImportOutput(serializers.Serializer):  # type: ignore[type-arg]
-    saved = serializers.IntegerField(label=_("保存的行数"))
+ERR_LEGACY_PARAMETER = _("不再支持参数“{name}”：请在表格的“{column}”列按行填写（{how}），见导入模板。")
+ROUND_IMPORT_DESCRIPTION = _(
+    "上传的表格进入统一的导入流程（与 POST /api/v1/imports/jobs/ 相同）：返回 202 和导入任务，后台逐行校验；"
+    "查询 Location 中的任务地址，看错误（errors/）后用 POST /api/v1/imports/jobs/{id}/commit/ 确认写入，可撤销。"
+    "任务限定在地址中的轮次：表格中其他轮次的参赛编号、或“轮次ID”列填写其他轮次，都作为该行的错误报告。"
+)
 
 
-class MarksImportApi(APIView):
+class RoundImportApi(ImportJobsApi):
+    """A round's sheet into the import pipeline: the upload of ``ImportJobsApi`` (its size limit
+    while the body arrives, the same checks, 202 with the job), pinned to the round in the URL
+    (:func:`competitions.imports.round_import_start`)."""
+
+    http_method_names = ["post", "options"]
+    entity = ""
+    # Parameters of the old synchronous endpoint, now columns of the sheet: name → (column, how).
+    legacy_parameters: dict[str, tuple[str, Any]] = {}
+
     class InputSerializer(BaseInput):
-        file = serializers.FileField(label=_("评分表（.xlsx：参赛编号 + 各评分项编号列）"))
-        submit = serializers.BooleanField(required=False, default=False, label=_("保存后提交成绩单"))
-        judge = serializers.IntegerField(required=False, allow_null=True, label=_("代哪位裁判录入（裁判长，裁判编号）"))
+        # An empty file is refused by the upload checks, with their message (as on the page).
+        file = serializers.FileField(allow_empty_file=True, label=_("文件"),
+                                     help_text=_("Excel（.xlsx、.xls）或 CSV（UTF-8 或 GBK/GB18030），可用本轮的导入模板"))
+        mode = serializers.ChoiceField(choices=ImportJob.Mode.choices, default=ImportJob.Mode.ATOMIC,
+                                       label=_("导入方式"))
+        dry_run = serializers.BooleanField(default=False, label=_("仅校验"), help_text=_("只校验并给出报告，不能确认导入"))
 
-    @extend_schema(tags=[TAG], summary=_("从 Excel 批量录入评分（全部成功或全部不保存）"),
-                   request={"multipart/form-data": InputSerializer}, responses={200: ImportOutput, **ERRORS})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, pk: int) -> Response:  # type: ignore[override]
         event_round = selectors.round_get_for_user(user=request.user, pk=pk)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        judge = None
-        if data.get("judge"):
-            judge = event_round.event.judges.filter(pk=data["judge"], is_active=True).first()
-            if judge is None:
-                raise serializers.ValidationError({"judge": [_("裁判不属于本赛项。")]})
-        rows = excel.read_marks(data["file"], event_round)
-        saved = services.marks_import(actor=request.user, event_round=event_round, rows=rows,
-                                      submit=data["submit"], judge=judge)
-        return Response({"saved": saved})
+        given = [name for name in self.legacy_parameters if str(request.data.get(name) or "").strip()]
+        if given:
+            errors: dict[str, list[Any]] = {}
+            for name in given:
+                column, how = self.legacy_parameters[name]
+                errors[name] = [str(ERR_LEGACY_PARAMETER).format(name=name, column=column, how=how)]
+            raise ApplicationError(errors[given[0]][0], errors=errors)
+        self.refuse_oversized(request)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        uploaded = data.validated_data["file"]
+        job = competition_imports.round_import_start(
+            actor=request.user, entity=self.entity, event_round=event_round, filename=uploaded.name,
+            source=uploaded, mode=data.validated_data["mode"], dry_run=data.validated_data["dry_run"],
+        )
+        job = import_selectors.import_job_get_for_user(user=request.user, public_id=job.public_id)
+        return Response(ImportJobOutput(job_data(job, request)).data, status=status.HTTP_202_ACCEPTED,
+                        headers={"Location": reverse("api-import-job", args=[job.public_id])})
+
+    def refuse_oversized(self, request: Request) -> None:
+        """An upload over the limit, refused with the size message (as ``ImportJobsApi.post``)."""
+        limit = safety.max_upload_bytes()
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > limit + UPLOAD_SLACK or (request.FILES is not None and self.limiter.exceeded):
+            try:
+                safety.check_size(max(declared, self.limiter.received, limit + 1))
+            except safety.UnusableFileError as exc:
+                raise ApplicationError(exc.message, field="file", code=exc.code) from None
 
 
-class TheoryImportApi(APIView):
-    class InputSerializer(BaseInput):
-        file = serializers.FileField(label=_("理论成绩表（.xlsx：参赛编号、理论成绩、完成用时（秒））"))
-        reason = serializers.CharField(required=False, allow_blank=True, max_length=300,
-                                       label=_("更正原因（成绩锁定后必填）"))
+IMPORT_RESPONSES = {202: ImportJobOutput, 400: IMPORT_ERRORS[400], 403: IMPORT_ERRORS[403], 404: IMPORT_ERRORS[404]}
+IMPORT_RESPONSE_HEADERS = [OpenApiParameter("Location", OpenApiTypes.URI, OpenApiParameter.HEADER, response=[202],
+                                            description=_("导入任务的地址：/api/v1/imports/jobs/{id}/"))]
 
-    @extend_schema(tags=[TAG], summary=_("从 Excel 导入理论成绩（全部成功或全部不保存）"),
-                   request={"multipart/form-data": InputSerializer}, responses={200: ImportOutput, **ERRORS})
-    def post(self, request: Request, pk: int) -> Response:
-        event_round = selectors.round_get_for_user(user=request.user, pk=pk)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        rows = excel.read_theory(serializer.validated_data["file"], event_round)
-        saved = services.theory_import(actor=request.user, event_round=event_round, rows=rows,
-                                       reason=serializer.validated_data.get("reason", ""))
-        return Response({"saved": saved})
+
+class MarksImportApi(RoundImportApi):
+    entity = "competition_marks"
+    legacy_parameters = {
+        "submit": ("提交成绩单", _("填“是”则保存后提交成绩单")),
+        "judge": ("裁判", _("裁判长代其他裁判录入时填该裁判的姓名")),
+    }
+
+    @extend_schema(tags=[TAG], summary=_("上传评分表，创建导入任务（202）"), description=ROUND_IMPORT_DESCRIPTION,
+                   request={"multipart/form-data": RoundImportApi.InputSerializer}, responses=IMPORT_RESPONSES,
+                   parameters=IMPORT_RESPONSE_HEADERS)
+    def post(self, request: Request, pk: int) -> Response:  # type: ignore[override]
+        return super().post(request, pk)
+
+
+class TheoryImportApi(RoundImportApi):
+    entity = "competition_theory"
+    legacy_parameters = {"reason": ("更正原因", _("成绩锁定后更正时必填"))}
+
+    @extend_schema(tags=[TAG], summary=_("上传理论成绩表，创建导入任务（202）"), description=ROUND_IMPORT_DESCRIPTION,
+                   request={"multipart/form-data": RoundImportApi.InputSerializer}, responses=IMPORT_RESPONSES,
+                   parameters=IMPORT_RESPONSE_HEADERS)
+    def post(self, request: Request, pk: int) -> Response:  # type: ignore[override]
+        return super().post(request, pk)

@@ -12,7 +12,6 @@ from gongjiang.competitions.services.judging import (
     entry_record_scores,
     lock_problems,
     mark_correct,
-    marks_import,
     marks_save,
     moderation_accept,
     round_advance,
@@ -20,7 +19,6 @@ from gongjiang.competitions.services.judging import (
     round_publish,
     sheet_reopen,
     sheet_submit,
-    theory_import,
 )
 from gongjiang.competitions.services.registration import (
     entry_confirm,
@@ -50,8 +48,8 @@ __all__ = [
     "appeal_decide", "appeal_submit", "competition_create", "competition_set_status", "competition_update",
     "compute_results", "delegation_create", "entry_confirm", "entry_disqualify", "entry_record_scores",
     "entry_register", "entry_withdraw", "event_create", "event_update", "judge_assign", "judge_remove",
-    "lock_problems", "mark_correct", "marking_scheme_set", "marks_import", "marks_save", "moderation_accept", "quota_set",
+    "lock_problems", "mark_correct", "marking_scheme_set", "marks_save", "moderation_accept", "quota_set",
     "require_organizer", "reward_plan", "reward_problems", "reward_rule_create", "reward_rule_delete",
     "rewards_apply", "round_advance", "round_lock", "round_publish", "sheet_reopen", "sheet_submit",
-    "stage_create", "theory_import",
+    "stage_create",
 ]
