@@ -356,9 +356,8 @@ class ImportJobsApi(APIView):
             ImportJobOutput([job_data(job, request) for job in page or []], many=True).data
         )
 
-    @extend_schema(tags=[TAG], summary=_("上传文件，排队校验（202）"), request={"multipart/form-data": CreateInputSerializer},
-                   responses={202: ImportJobOutput, 400: ERRORS[400], 403: ERRORS[403]})
-    def post(self, request: Request) -> Response:
+    def refuse_oversized(self, request: Request) -> None:
+        """An upload over the limit (declared, or found while reading), refused with the size message."""
         limit = safety.max_upload_bytes()
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -369,6 +368,11 @@ class ImportJobsApi(APIView):
                 safety.check_size(max(declared, self.limiter.received, limit + 1))
             except safety.UnusableFileError as exc:
                 raise ApplicationError(exc.message, field="file", code=exc.code) from None
+
+    @extend_schema(tags=[TAG], summary=_("上传文件，排队校验（202）"), request={"multipart/form-data": CreateInputSerializer},
+                   responses={202: ImportJobOutput, 400: ERRORS[400], 403: ERRORS[403]})
+    def post(self, request: Request) -> Response:
+        self.refuse_oversized(request)
         data = self.CreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         uploaded = data.validated_data["file"]

@@ -32,10 +32,9 @@ from gongjiang.competitions.api.serializers import (
 from gongjiang.competitions.models import ScoreSheet
 from gongjiang.core.api_base import InputSerializer as BaseInput
 from gongjiang.core.exceptions import ApplicationError
-from gongjiang.imports import safety
 from gongjiang.imports import selectors as import_selectors
 from gongjiang.imports.api import ERRORS as IMPORT_ERRORS
-from gongjiang.imports.api import UPLOAD_SLACK, ImportJobOutput, ImportJobsApi, job_data
+from gongjiang.imports.api import ImportJobOutput, ImportJobsApi, job_data
 from gongjiang.imports.models import ImportJob
 
 TAG = "competitions-judging"
@@ -416,19 +415,6 @@ class RoundImportApi(ImportJobsApi):
         job = import_selectors.import_job_get_for_user(user=request.user, public_id=job.public_id)
         return Response(ImportJobOutput(job_data(job, request)).data, status=status.HTTP_202_ACCEPTED,
                         headers={"Location": reverse("api-import-job", args=[job.public_id])})
-
-    def refuse_oversized(self, request: Request) -> None:
-        """An upload over the limit, refused with the size message (as ``ImportJobsApi.post``)."""
-        limit = safety.max_upload_bytes()
-        try:
-            declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            declared = 0
-        if declared > limit + UPLOAD_SLACK or (request.FILES is not None and self.limiter.exceeded):
-            try:
-                safety.check_size(max(declared, self.limiter.received, limit + 1))
-            except safety.UnusableFileError as exc:
-                raise ApplicationError(exc.message, field="file", code=exc.code) from None
 
 
 IMPORT_RESPONSES = {202: ImportJobOutput, 400: IMPORT_ERRORS[400], 403: IMPORT_ERRORS[403], 404: IMPORT_ERRORS[404]}
