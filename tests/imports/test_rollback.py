@@ -96,3 +96,17 @@ def test_a_person_registered_by_someone_else_during_the_write_fails_the_import_c
     assert job.status == ImportJob.Status.FAILED and job.error_code == "conflict"
     assert job.error_message == services.ERR_CONFLICT
     assert (Person.objects.count(), Employment.objects.count()) == before
+
+
+def test_the_job_messages_of_the_services_are_translated_into_english():
+    from django.utils import translation
+
+    from gongjiang.imports import services
+
+    messages = [services.ERR_CONFLICT, services.ERR_WRITE_FAILED, services.ERR_HAS_ERRORS, services.ERR_FILES_GONE,
+                services.ERR_NOT_VALIDATED, services.ERR_NOTHING_TO_IMPORT, services.ERR_NOT_COMMITTED,
+                services.ERR_ROLLBACK_CONFLICT, services.ERR_NOT_CANCELLABLE]
+    with translation.override("en"):
+        english = [translation.gettext(message) for message in messages]
+    assert all(text != message for text, message in zip(english, messages, strict=True))
+    assert english[0].startswith("While this import ran") and "{count}" in english[2]

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop  # marks the messages below; shown through gettext
 
 from gongjiang.core import audit, context
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
@@ -36,14 +37,15 @@ from gongjiang.orgs.scope import scope_for
 
 logger = logging.getLogger(__name__)
 
-ERR_NOT_VALIDATED = "只有“校验完成，待确认”的任务可以确认导入（当前：{status}）。"
-ERR_HAS_ERRORS = "文件中有 {count} 行错误。请修改后重新上传，或选择“导入正确的行，跳过有错的行”。"
-ERR_NOTHING_TO_IMPORT = "没有可导入的正确行。"
-ERR_NOT_COMMITTED = "只有已导入的任务可以撤销（当前：{status}）。"
-ERR_ROLLBACK_CONFLICT = "不能撤销本次导入：{reasons}"
-ERR_NOT_CANCELLABLE = "该任务已结束，不能取消。"
-ERR_CONFLICT = "导入期间有人同时登记了文件中的部分记录（如同一证件号码），本次导入已全部撤回，数据库未作任何修改。请重新导入。"
-ERR_FILES_GONE = "该任务的临时文件已清理（超过保留时间），请重新上传。"
+ERR_NOT_VALIDATED = gettext_noop("只有“校验完成，待确认”的任务可以确认导入（当前：{status}）。")
+ERR_HAS_ERRORS = gettext_noop("文件中有 {count} 行错误。请修改后重新上传，或选择“导入正确的行，跳过有错的行”。")
+ERR_NOTHING_TO_IMPORT = gettext_noop("没有可导入的正确行。")
+ERR_NOT_COMMITTED = gettext_noop("只有已导入的任务可以撤销（当前：{status}）。")
+ERR_ROLLBACK_CONFLICT = gettext_noop("不能撤销本次导入：{reasons}")
+ERR_NOT_CANCELLABLE = gettext_noop("该任务已结束，不能取消。")
+ERR_CONFLICT = gettext_noop("导入期间有人同时登记了文件中的部分记录（如同一证件号码），本次导入已全部撤回，数据库未作任何修改。请重新导入。")
+ERR_WRITE_FAILED = gettext_noop("写入时出错，已全部撤回，数据库未作任何修改。")
+ERR_FILES_GONE = gettext_noop("该任务的临时文件已清理（超过保留时间），请重新上传。")
 
 MAX_STORED_ERRORS = 10_000
 RECORD_BATCH = 5_000
@@ -329,19 +331,24 @@ def import_job_commit(
             )
             _mark_committed(job, counts, actor)
     except Exception as exc:
-        job.status = ImportJob.Status.FAILED
-        if isinstance(exc, IntegrityError):  # an expected race, not a bug: one line, no traceback
-            logger.warning("import job %s lost a race for the same record and was rolled back: %s", job.pk, exc)
-            job.error_code, job.error_message = "conflict", _(ERR_CONFLICT)
-        else:
-            logger.exception("import job %s failed while writing", job.pk)
-            job.error_code, job.error_message = "write_failed", _("写入时出错，已全部撤回，数据库未作任何修改。")
-        job.finished_at = timezone.now()
-        job.save()
-        _remove_files(job, keep_report=True)
+        mark_write_failed(job, exc)
         raise
     _remove_files(job, keep_report=True)
     return job
+
+
+def mark_write_failed(job: ImportJob, exc: Exception) -> None:
+    """After the write transaction rolled back: the job failed, saying why; its files go."""
+    job.status = ImportJob.Status.FAILED
+    if isinstance(exc, IntegrityError):  # an expected race, not a bug: one line, no traceback
+        logger.warning("import job %s lost a race for the same record and was rolled back: %s", job.pk, exc)
+        job.error_code, job.error_message = "conflict", _(ERR_CONFLICT)
+    else:
+        logger.error("import job %s failed while writing", job.pk, exc_info=exc)
+        job.error_code, job.error_message = "write_failed", _(ERR_WRITE_FAILED)
+    job.finished_at = timezone.now()
+    job.save()
+    _remove_files(job, keep_report=True)
 
 
 def _mark_committed(job: ImportJob, counts: dict[str, int], actor: Any) -> None:

@@ -35,9 +35,8 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from gongjiang.core import audit, context
 from gongjiang.imports import bulkwrite, pipeline, safety
@@ -141,16 +140,7 @@ def run_streamed(
     except _Stop:
         pass
     except Exception as exc:
-        job.status = ImportJob.Status.FAILED
-        if isinstance(exc, IntegrityError):  # an expected race, not a bug: one line, no traceback
-            logger.warning("import job %s lost a race for the same record and was rolled back: %s", job.pk, exc)
-            job.error_code, job.error_message = "conflict", _(services.ERR_CONFLICT)
-        else:
-            logger.exception("import job %s failed while checking and writing", job.pk)
-            job.error_code, job.error_message = "write_failed", _("写入时出错，已全部撤回，数据库未作任何修改。")
-        job.finished_at = timezone.now()
-        job.save()
-        services._remove_files(job, keep_report=True)
+        services.mark_write_failed(job, exc)
         raise
     finally:
         receiver.close()
