@@ -197,31 +197,14 @@ class _Throttle:
             self.progress(self.phase, done, max(self.total, done))
 
 
-def _normalise_row(
-    plan: list[tuple[int, str, Callable[[Any], Any]]], required: list[str], number: int, cells: list[Any]
-) -> RowState:
-    values: dict[str, Any] = {}
-    errors: list[tuple[str, str, Any]] = []
-    width = len(cells)
-    for index, key, normalize in plan:
-        try:
-            values[key] = normalize(cells[index] if index < width else None)
-        except RuleError as exc:
-            values[key] = None
-            errors.append((key, exc.code, exc.message))
-    for key in required:
-        if values.get(key) in (None, "") and not any(e[0] == key for e in errors):
-            errors.append((key, rules.CODE_REQUIRED, rules.ERR_REQUIRED))
-    return RowState(number=number, values=values, errors=errors)
-
-
 _BUG_ERRORS = (ValueError, TypeError, ArithmeticError, IndexError, KeyError)
 
 
 def _normalise_batch(
     plan: list[tuple[int, str, Callable[[Any], Any]]], required: list[str], chunk: list[tuple[int, list[Any]]]
 ) -> list[RowState]:
-    """:func:`_normalise_row` for a batch of rows, column by column.
+    """Every cell of a batch of rows through its column's normaliser, and the required columns
+    checked: one RowState a row, with its values and its errors.
 
     Each column of the batch goes through its normaliser in one ``map`` (a loop in C) rather
     than a Python loop over every cell, which halves the cost of this step. A column in which
