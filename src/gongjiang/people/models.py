@@ -45,7 +45,7 @@ class Person(BaseModel):
     id_number_hash = models.CharField(_("证件号码索引"), max_length=64, editable=False)
     id_number_masked = models.CharField(_("证件号码"), max_length=40, editable=False)
     sex = models.CharField(_("性别"), max_length=10, choices=Sex.choices)
-    birth_date = models.DateField(_("出生日期"), db_index=True)
+    birth_date = models.DateField(_("出生日期"))
     mobile_encrypted = models.TextField(_("手机号码（密文）"), blank=True, editable=False)
     mobile_masked = models.CharField(_("手机号码"), max_length=20, blank=True, editable=False)
     education = models.CharField(_("学历"), max_length=30, choices=Education.choices, blank=True)
@@ -62,26 +62,36 @@ class Person(BaseModel):
     )
     primary_occupation = models.ForeignKey(
         "catalog.Occupation", verbose_name=_("主要职业"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", editable=False,
+        related_name="+", editable=False, db_index=False,  # indexed where set: see Meta.indexes
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="person",
     )
     notes = models.TextField(_("备注"), blank=True)
+    # Not indexed (BaseModel's is): nothing lists or filters people by when they were entered.
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("技能人才")
         verbose_name_plural = _("技能人才")
         ordering = ["name", "id"]
-        # Indexes are declared here rather than with db_index/unique on the fields: on PostgreSQL
-        # a field's index on a varchar comes with a second, varchar_pattern_ops index for LIKE,
-        # which neither the keyed hash nor the name is ever searched with, and every index is
-        # paid for on each row a bulk import writes. current_level needs no index of its own:
-        # it leads the level+birth index.
+        # Every index is paid for on each row a bulk import writes (docs/imports.md), so each
+        # one here is one a query needs, declared here rather than with db_index/unique:
+        # * on PostgreSQL a field's index on a varchar comes with a second, varchar_pattern_ops
+        #   index for LIKE, which neither the keyed hash nor the name is ever searched with;
+        # * the level and the primary occupation are derived from certificates and empty for
+        #   most people when they are registered: their indexes hold only the people who have
+        #   them (a filter "level = 3" or "occupation = X" implies the value is set, so both
+        #   databases use the partial index for it);
+        # * the birth date has no index of its own: the registry's age bands each select a
+        #   large share of everyone (a scan is cheaper), and level + age uses the level index.
         indexes = [
-            models.Index(fields=["current_level", "birth_date"], name="people_person_level_birth_idx"),
+            models.Index(fields=["current_level", "birth_date"], name="people_person_level_birth_idx",
+                         condition=models.Q(current_level__isnull=False)),
             models.Index(fields=["name"], name="people_person_name_idx"),
+            models.Index(fields=["primary_occupation"], name="people_person_occup_idx",
+                         condition=models.Q(primary_occupation__isnull=False)),
         ]
         constraints = [
             # One person per ID number (people.services; imports upsert by it).
@@ -106,15 +116,22 @@ class Employment(BaseModel):
     post = models.CharField(_("岗位/职务"), max_length=100, blank=True)
     occupation = models.ForeignKey(
         "catalog.Occupation", verbose_name=_("职业"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
+        related_name="+", db_index=False,  # indexed where set: see Meta.indexes
     )
     start_date = models.DateField(_("起始日期"))
     end_date = models.DateField(_("结束日期"), null=True, blank=True)
+    # Not indexed (BaseModel's is): nothing lists or filters jobs by when they were entered.
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("工作经历")
         verbose_name_plural = _("工作经历")
         ordering = ["-start_date", "-id"]
+        # As for Person: only the indexes queries need, since a bulk import pays for each.
+        indexes = [
+            models.Index(fields=["occupation"], name="people_job_occupation_idx",
+                         condition=models.Q(occupation__isnull=False)),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
