@@ -371,6 +371,9 @@ TASKS = {
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 # Large CLI imports check and write side by side in two processes (imports/streaming.py).
 IMPORT_STREAMING = env_bool("IMPORT_STREAMING", True)
+# PostgreSQL: bulk imports check foreign keys set-wise instead of row by row, where the
+# database role may (imports/bulkwrite.py, docs/configuration.md).
+IMPORT_PG_FAST_FOREIGN_KEYS = env_bool("IMPORT_PG_FAST_FOREIGN_KEYS", True)
 IMPORT_SCRATCH_DIR = Path(env_str("IMPORT_SCRATCH_DIR", str(DATA_DIR / "imports")))
 
 # --- Public certificate verification (gongjiang.credentials) ----------------------------------

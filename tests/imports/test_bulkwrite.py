@@ -1,0 +1,128 @@
+"""The bulk writer's foreign keys: a row that names a missing parent never commits, on either
+database; on PostgreSQL the check is made set-wise by bulkwrite (triggers off) where the role
+may, with the same FOR KEY SHARE lock on each parent, and by PostgreSQL's triggers otherwise."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from gongjiang.imports import bulkwrite
+from gongjiang.people.models import Employment
+from tests import factories
+
+ON_POSTGRESQL = connection.vendor == "postgresql"
+postgresql_only = pytest.mark.skipif(
+    not ON_POSTGRESQL, reason="PostgreSQL's foreign-key path; CI runs the whole suite on PostgreSQL as well"
+)
+COLUMNS = ("id", "person_id", "organization_id", "post", "start_date", "end_date")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fast_path_memo() -> Iterator[None]:
+    connection.__dict__.pop("_gongjiang_fk_fast_path", None)
+    yield
+    connection.__dict__.pop("_gongjiang_fk_fast_path", None)
+
+
+def _jobs(person: Any, organization_id: int, count: int = 3) -> list[tuple[Any, ...]]:
+    ids = bulkwrite.allocate_ids(Employment, count)
+    return [(pk, person.pk, organization_id, f"岗位{n}", dt.date(2020, 1, 1 + n).isoformat(), None)
+            for n, pk in enumerate(ids)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_with_existing_parents_are_written() -> None:
+    org = factories.organization("越城机械有限公司")
+    person = factories.person("张三")
+    with transaction.atomic():
+        assert bulkwrite.insert_rows(Employment, COLUMNS, _jobs(person, org.pk)) == 3
+    assert sorted(Employment.objects.filter(person=person).values_list("post", flat=True)) == ["岗位0", "岗位1", "岗位2"]
+    assert set(Employment.objects.filter(person=person).values_list("organization_id", flat=True)) == {org.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_missing_parent_never_commits() -> None:
+    factories.organization("越城机械有限公司")
+    person = factories.person("张三")
+    before = Employment.objects.count()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulkwrite.insert_rows(Employment, COLUMNS, _jobs(person, organization_id=987654))
+    assert Employment.objects.count() == before
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_checks_the_parents_itself_and_names_what_is_missing() -> None:
+    person = factories.person("张三")
+    with transaction.atomic():
+        assert bulkwrite._may_skip_fk_triggers(Employment)  # the suite's role is a superuser
+        with pytest.raises(IntegrityError) as caught:
+            bulkwrite.insert_rows(Employment, COLUMNS, _jobs(person, organization_id=987654))
+        # Raised by the insert itself (set-wise check), not at commit by a deferred trigger.
+        message = str(caught.value)
+        assert "people_employment.organization_id" in message
+        assert "orgs_organization" in message and "987654" in message
+        transaction.set_rollback(True)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_with_the_fast_path_off_leaves_the_check_to_its_triggers(settings: Any) -> None:
+    settings.IMPORT_PG_FAST_FOREIGN_KEYS = False
+    person = factories.person("张三")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        assert not bulkwrite._may_skip_fk_triggers(Employment)
+        # The deferred trigger only fires at commit: the insert itself goes through.
+        assert bulkwrite.insert_rows(Employment, COLUMNS, _jobs(person, organization_id=987654)) == 3
+    assert not Employment.objects.filter(person=person).exists()
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_table_with_its_own_trigger_keeps_all_triggers() -> None:
+    person = factories.person("张三")
+    org = factories.organization("越城机械有限公司")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE FUNCTION gongjiang_test_noop() RETURNS trigger LANGUAGE plpgsql AS "
+                       "$$ BEGIN NEW.post := NEW.post || '*'; RETURN NEW; END $$")
+        cursor.execute("CREATE TRIGGER gongjiang_test_mark BEFORE INSERT ON people_employment "
+                       "FOR EACH ROW EXECUTE FUNCTION gongjiang_test_noop()")
+    try:
+        with transaction.atomic():
+            assert not bulkwrite._may_skip_fk_triggers(Employment)
+            bulkwrite.insert_rows(Employment, COLUMNS, _jobs(person, org.pk, count=1))
+        # The table's own trigger ran for the copied row.
+        assert Employment.objects.get(person=person).post == "岗位0*"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER gongjiang_test_mark ON people_employment")
+            cursor.execute("DROP FUNCTION gongjiang_test_noop()")
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_parent_rows_stay_locked_until_commit() -> None:
+    """As the trigger would: nobody may delete a parent the uncommitted rows point to."""
+    import psycopg
+
+    org = factories.organization("越城机械有限公司")
+    person = factories.person("张三")
+    settings_dict = connection.settings_dict
+    other = psycopg.connect(
+        host=settings_dict["HOST"] or "127.0.0.1", port=settings_dict["PORT"] or 5432,
+        user=settings_dict["USER"], dbname=settings_dict["NAME"], autocommit=True,
+    )
+    try:
+        with transaction.atomic():
+            bulkwrite.insert_rows(Employment, COLUMNS, _jobs(person, org.pk))
+            other.execute("SET lock_timeout = '300ms'")
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                other.execute("DELETE FROM orgs_organization WHERE id = %s", [org.pk])
+            transaction.set_rollback(True)
+    finally:
+        other.close()
