@@ -35,7 +35,6 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, models
 from django.utils import timezone
-from django.utils.translation import gettext_noop
 
 
 @contextlib.contextmanager
@@ -93,7 +92,8 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     raise NotImplementedError(connection.vendor)
 
 
-ERR_MISSING_PARENT = gettext_noop("{table}.{column} 引用了不存在的 {parent} 记录：{values}")
+# For the log, like PostgreSQL's own message (the job itself says `conflict`, services.mark_write_failed).
+ERR_MISSING_PARENT = "{table}.{column}: no row in {parent} for {values} (foreign key check of a bulk copy)"
 
 
 def _foreign_keys(model: type[models.Model], names: Sequence[str]) -> list[tuple[int, models.ForeignKey]]:
