@@ -185,3 +185,10 @@ class ScoreUploadForm(forms.Form):
     mode = forms.ChoiceField(label=_("导入方式"), choices=ImportJob.Mode.choices, initial=ImportJob.Mode.ATOMIC,
                              required=False, widget=forms.RadioSelect,
                              help_text=_("先校验并显示结果，确认后才写入；导入后可撤销。"))
+
+
+class ApplicationUploadForm(ScoreUploadForm):
+    """A bulk-application list for one batch (entity ``evaluation_applications``, pinned to it)."""
+
+    file = forms.FileField(label=_("申报名单（.xlsx、.xls 或 .csv）"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}))

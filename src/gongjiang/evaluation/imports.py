@@ -27,6 +27,8 @@ entered (refused once a sheet was submitted, locked or changed since).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -81,6 +83,13 @@ ERR_ROLLBACK_APPLICATIONS = _("本次导入的申报已有后续处理（{what}�
 ERR_ROLLBACK_CHANGED = _("本次导入的申报在导入后已被修改（撤回、破格受理等），不能撤销。")
 ERR_ROLLBACK_SHEETS = _("本次导入的成绩已提交或锁定，不能撤销；请在成绩页面退回或更正。")
 ERR_ROLLBACK_SCORES_CHANGED = _("本次导入的成绩在导入后又被修改，不能撤销。")
+ERR_BATCH_REQUIRED = _("必填：批次编号（批次页面上的编号）；从批次页面上传的文件可不填。")
+ERR_OTHER_BATCH = _("本次导入限定在批次“{name}”（批次编号 {pinned}），本行的批次编号为 {value}；"
+                    "请删去本行，或到该批次的页面另行上传。")
+ERR_OTHER_BATCH_APPLICATION = _("申报编号 {pk} 属于批次“{other}”（批次编号 {other_pk}），不属于本次导入限定的批次"
+                                "“{name}”（批次编号 {pinned}）。")
+ERR_PROGRAM_CHOICE = _("培养类别“{value}”无法识别，可填写：{choices}（可填多项，用顿号、逗号或分号分隔）。")
+ERR_FLAG_CHOICE = _("其他情形“{value}”无法识别，可填写：{choices}（可填多项，用顿号、逗号或分号分隔）。")
 
 CODE_BATCH = "batch_not_found"
 CODE_BATCH_CLOSED = "batch_not_open"
@@ -103,6 +112,7 @@ CODE_EVALUATOR_NOT_FOUND = "evaluator_not_found"
 CODE_NOT_OWN = "not_own_evaluator"
 CODE_NOT_ASSIGNED = "not_assigned"
 CODE_CONFLICT = "conflict_of_interest"
+CODE_OTHER_BATCH = "other_batch"
 
 GRADES = {
     "五级/初级工": "5", "五级": "5", "初级工": "5", "初级": "5", "5": "5", "5级": "5",
@@ -126,6 +136,26 @@ EDUCATION_SHOWN = ("初中及以下", "高中", "中专/职高", "技工学校",
                    "博士研究生")
 TITLES = {"初级职称": "junior", "初级": "junior", "中级职称": "intermediate", "中级": "intermediate",
           "高级职称": "senior", "高级": "senior", "副高": "senior", "正高": "senior", "无": ""}
+# 培养类别 and 其他情形 (several per cell): the form's labels, the stored keys and short forms.
+PROGRAMS = {
+    **{label: key for key, label in evaluation_rules.PROGRAM_LABELS.items()},
+    **{key: key for key in evaluation_rules.PROGRAM_LABELS},
+    "中级技能培养目标": "intermediate_skill", "以中级技能为培养目标": "intermediate_skill",
+    "高级技能培养目标": "senior_skill", "以高级技能为培养目标": "senior_skill",
+    "高级工班": "senior_worker_class", "预备技师班": "preparatory_technician", "技师班": "preparatory_technician",
+    "预备技师班/技师班": "preparatory_technician",
+    "经评估论证的高等职业学校": "evaluated_program", "普通高等学校": "evaluated_program",
+}
+PROGRAMS_SHOWN = tuple(evaluation_rules.PROGRAM_LABELS.values())
+# 学徒期满 has its own column (as on the application form, which leaves it out of 其他情形).
+FLAG_KEYS = tuple(key for key in evaluation_rules.FLAG_LABELS if key != "apprenticeship_completed")
+FLAGS = {
+    **{evaluation_rules.FLAG_LABELS[key]: key for key in FLAG_KEYS},
+    **{key: key for key in FLAG_KEYS},
+    "拟从事本职业或相关职业工作": "intends_to_work", "拟从事本职业工作": "intends_to_work",
+    "承诺从事本职业": "intends_to_work", "预备技师证书": "preparatory_technician_certificate",
+}
+FLAGS_SHOWN = tuple(evaluation_rules.FLAG_LABELS[key] for key in FLAG_KEYS)
 COMPONENTS = {
     **COMPONENT_NAMES,
     **{label: key for key, label in evaluation_rules.COMPONENT_LABELS.items()},
@@ -136,6 +166,7 @@ FACT_COLUMNS = {
     "occupation_start": "date", "prior_grade": "int", "prior_certificate_number": "text",
     "prior_certificate_date": "date", "education": "text", "education_related": "bool",
     "is_graduating": "bool", "title_level": "text", "title_date": "date", "apprenticeship_completed": "bool",
+    "programs": "list", "flags": "list",
 }
 # Where a service error about a field is reported, and with which code.
 FIELD_COLUMNS = {"batch": ("batch", CODE_BATCH_CLOSED), "grade": ("grade", CODE_GRADE),
@@ -161,8 +192,62 @@ def _choice(mapping: dict[str, str], shown: tuple[str, ...] | None = None) -> An
     return rules.choice_normalizer(mapping, shown=shown)
 
 
+_TOKENS = re.compile(r"[^、,，;；\n|]+")  # what lies between the separators
+
+
+def multi_choice_normalizer(mapping: dict[str, str], *, shown: tuple[str, ...], message: Any) -> Any:
+    """A normaliser for a cell holding several choices (培养类别, 其他情形): a list of stored
+    keys in the order given, without repeats; "" for an empty cell.
+
+    Labels may themselves contain a separator (“…高等职业学校、专科及以上普通高等学校”), so the
+    longest known labels are taken out of the text first and only the rest is split. Anything
+    left that is not a known label is an error naming it and listing the accepted labels.
+    """
+    mapping = {rules.clean_text(label): key for label, key in mapping.items()}  # as the cells are cleaned
+    index = {rules.normalize_header(label): key for label, key in mapping.items()}
+    longest = sorted(mapping, key=len, reverse=True)
+    offered = "、".join(shown)
+
+    def normalize(value: Any) -> Any:
+        text = rules.clean_text(rules.cell_to_text(value))
+        if not text:
+            return ""
+        found: list[tuple[int, str]] = []
+        for label in longest:
+            while (at := text.find(label)) >= 0:
+                found.append((at, mapping[label]))
+                text = text[:at] + "；" * len(label) + text[at + len(label):]
+        for match in _TOKENS.finditer(text):
+            token = match.group().strip()
+            if not token:
+                continue
+            key = index.get(rules.normalize_header(token))
+            if key is None:
+                raise RuleError(str(message).format(value=token[:30], choices=offered), rules.CODE_CHOICE)
+            found.append((match.start(), key))
+        return list(dict.fromkeys(key for _at, key in sorted(found)))
+
+    return normalize
+
+
 def _actor(ctx: ImportContext) -> Any:
     return ctx.actor if getattr(ctx.actor, "is_authenticated", False) else None
+
+
+def pinned_batch(ctx: ImportContext) -> Any:
+    """The batch a job was started from (:func:`batch_import_start`), or None."""
+    from gongjiang.evaluation.models import BatchImport
+
+    memo = ctx.memo("evaluation.pinned_batch")
+    if "batch" not in memo:
+        try:  # job_ref is "imports:<job's public id>" (imports.services._context_for)
+            public_id = uuid.UUID(ctx.job_ref.removeprefix("imports:")) if ctx.job_ref.startswith("imports:") else None
+        except ValueError:
+            public_id = None
+        pin = (BatchImport.objects.filter(job__public_id=public_id).select_related("batch").first()
+               if public_id is not None else None)
+        memo["batch"] = pin.batch if pin is not None else None
+    return memo["batch"]
 
 
 # --- Applications ------------------------------------------------------------------------------
@@ -218,8 +303,9 @@ class ApplicationsEntity(Entity):
     duplicate_column = "holder_id_number"
     columns = (
         *holder_columns(),
-        Column("batch", _("批次编号"), ("认定批次编号", "认定批次", "批次", "批次ID", "计划编号"), number, required=True,
-               help=_("批次页面上的批次编号（页面地址 /evaluation/batches/12/ 中的 12）。"), example="12", width=10),
+        Column("batch", _("批次编号"), ("认定批次编号", "认定批次", "批次", "批次ID", "计划编号"), number,
+               help=_("批次页面上的批次编号（页面地址 /evaluation/batches/12/ 中的 12）。在批次页面上传时可不填，"
+                      "填写时须为该批次。"), example="12", width=10),
         Column("grade", _("申报等级"), ("等级", "申报级别", "认定等级"), _choice(GRADES, GRADES_SHOWN), required=True,
                help=_("五级/初级工、四级/中级工、三级/高级工、二级/技师、一级/高级技师（或 5–1）；须为批次的认定等级。"),
                example="四级/中级工", width=14),
@@ -240,6 +326,16 @@ class ApplicationsEntity(Entity):
         Column("title_date", _("职称取得日期"), ("取得职称日期",), rules.date_value, example="", width=14),
         Column("apprenticeship_completed", _("学徒期满"), ("学徒期满（是/否）",), _choice(YES_NO, ("是", "否")),
                example="", width=10),
+        Column("programs", _("培养类别"), ("培养类型", "就读培养类别", "职业院校培养类别"),
+               multi_choice_normalizer(PROGRAMS, shown=PROGRAMS_SHOWN, message=ERR_PROGRAM_CHOICE),
+               help=_("在校生或毕业生就读的培养类别（可填多项，用顿号分隔）：经评估论证、以中级技能为培养目标的中等及以上职业学校；"
+                      "经评估论证、以高级技能为培养目标的高等职业学校；技工院校高级工班；技师学院预备技师班/技师班；"
+                      "经评估论证的高等职业学校、专科及以上普通高等学校。"),
+               example="技工院校高级工班", width=24),
+        Column("flags", _("其他情形"), ("其它情形", "其他条件", "其他情况"),
+               multi_choice_normalizer(FLAGS, shown=FLAGS_SHOWN, message=ERR_FLAG_CHOICE),
+               help=_("可填多项，用顿号分隔：拟从事本职业或相关职业工作（承诺）；取得预备技师证书。学徒期满请填“学徒期满”列。"),
+               example="", width=24),
         Column("route", _("申报方式"), ("认定方式",), _choice(ROUTES, ("正常申报", "直接认定", "破格晋升")),
                help=_("不填即为正常申报；直接认定和破格晋升只适用于企业自主评价（Y 类）机构的本企业职工。"),
                example="正常申报", width=12),
@@ -257,6 +353,18 @@ class ApplicationsEntity(Entity):
 
     def check_row(self, state: RowState, ctx: ImportContext) -> None:
         check_holder(state, ctx)
+        values = state.values
+        if any(column == "batch" for column, _code, _message in state.errors):
+            return
+        pinned = pinned_batch(ctx)
+        if values.get("batch") in (None, ""):
+            if pinned is None:
+                state.error("batch", rules.CODE_REQUIRED, ERR_BATCH_REQUIRED)
+            else:
+                values["batch"] = pinned.pk
+        elif pinned is not None and values["batch"] != pinned.pk:
+            state.error("batch", CODE_OTHER_BATCH,
+                        str(ERR_OTHER_BATCH).format(name=pinned.name, pinned=pinned.pk, value=values["batch"]))
 
     def resolve(self, batch: list[RowState], ctx: ImportContext) -> None:
         from gongjiang.evaluation.models import Application
@@ -508,6 +616,7 @@ class ScoresEntity(Entity):
             batch_id__in={a.batch_id for a in applications.values()}).values_list("batch_id", "evaluator_id", "component"))
         entries = {(e.sheet_id, e.evaluator_id): e.score for e in ScoreEntry.objects.filter(
             sheet_id__in=[s.pk for s in sheets.values()])}
+        pinned = pinned_batch(ctx)
         for state in batch:
             values = state.values
             application = applications.get(values["application"])
@@ -520,6 +629,11 @@ class ScoresEntity(Entity):
                     pk=application.pk, masked=core_rules.mask_name(application.person.name)))
                 continue
             evaluation_batch = application.batch
+            if pinned is not None and evaluation_batch.pk != pinned.pk:
+                state.error("application", CODE_OTHER_BATCH, str(ERR_OTHER_BATCH_APPLICATION).format(
+                    pk=application.pk, other=evaluation_batch.name, other_pk=evaluation_batch.pk, name=pinned.name,
+                    pinned=pinned.pk))
+                continue
             if evaluation_batch.status not in SCORING_STATES:
                 state.error("application", CODE_BATCH_STATE, str(ERR_BATCH_STATE).format(
                     name=evaluation_batch.name, state=evaluation_batch.get_status_display()))
@@ -636,3 +750,47 @@ class ScoresEntity(Entity):
         for start in range(0, len(created), 900):
             ScoreEntry.objects.filter(pk__in=created[start:start + 900]).delete()
         return {"deleted": len(created), "restored": restored}
+
+
+# --- Imports started from a batch -------------------------------------------------------------
+
+BATCH_ENTITIES = (ApplicationsEntity.name, ScoresEntity.name)
+ERR_NOT_BATCH_STAFF = _("只有本批次评价机构的工作人员或安排到本批次的考评员可以导入成绩。")
+ERR_NOT_EMPLOYER = _("只有单位管理员可以为本单位职工集体申报。")
+
+
+def batch_import_start(*, actor: Any, entity: str, batch: Any, filename: str, source: Any, mode: str = "atomic",
+                       dry_run: bool = False) -> Any:
+    """Start an import job of ``evaluation_applications`` or ``evaluation_scores`` from one batch's
+    page and queue its check.
+
+    The job is pinned to the batch (:class:`~gongjiang.evaluation.models.BatchImport`): a row
+    whose 批次编号 names another batch, or whose application belongs to another batch, is an
+    error of that row (``other_batch``); an application row without 批次编号 is for this batch.
+    Scores: the batch's managers or an evaluator of its body; applications: an organisation
+    administrator (PermissionDeniedError otherwise). A refused upload raises ApplicationError as
+    ``imports.services.import_job_create`` does, and nothing is stored.
+    """
+    from django.db import transaction
+
+    from gongjiang.evaluation.models import BatchImport
+    from gongjiang.evaluation.selectors import batch_queryset, evaluator_for_user
+    from gongjiang.imports import services as import_services
+    from gongjiang.imports import tasks as import_tasks
+    from gongjiang.orgs.scope import organization_queryset, scope_for
+
+    if entity not in BATCH_ENTITIES:
+        raise ValueError(entity)
+    unrestricted = scope_for(actor).write_everything
+    if entity == ScoresEntity.name and not unrestricted and not (
+            batch_queryset(actor, write=True).filter(pk=batch.pk).exists()
+            or evaluator_for_user(actor, batch.body) is not None):
+        raise PermissionDeniedError(str(ERR_NOT_BATCH_STAFF))
+    if entity == ApplicationsEntity.name and not unrestricted and not organization_queryset(actor, write=True).exists():
+        raise PermissionDeniedError(str(ERR_NOT_EMPLOYER))
+    with transaction.atomic():
+        job = import_services.import_job_create(actor=actor, entity=entity, filename=filename, source=source,
+                                                mode=mode, dry_run=dry_run)
+        BatchImport.objects.create(job=job, batch=batch)
+    import_tasks.enqueue_validation(job)
+    return job

@@ -520,3 +520,19 @@ class PostAppointment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.person.name} · {self.get_post_display()}"
+
+
+class BatchImport(BaseModel):
+    """An import job started from one batch's page (its scores page, its bulk-application page):
+    the evaluation entities then take only that batch's rows, whatever the file says."""
+
+    job = models.OneToOneField("imports.ImportJob", verbose_name=_("导入任务"), on_delete=models.CASCADE,
+                               related_name="evaluation_batch")
+    batch = models.ForeignKey(EvaluationBatch, verbose_name=_("认定批次"), on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("批次导入")
+        verbose_name_plural = _("批次导入")
+
+    def __str__(self) -> str:
+        return f"{self.batch} · {self.job_id}"

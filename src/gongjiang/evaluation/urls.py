@@ -25,6 +25,7 @@ urlpatterns = [
     path("batches/<int:pk>/assign/<int:assignment>/remove/", views.batch_unassign, name="batch_unassign"),
     path("batches/<int:pk>/apply/", views.batch_apply, name="batch_apply"),
     path("batches/<int:pk>/bulk-apply/", views.batch_bulk_apply, name="batch_bulk_apply"),
+    path("batches/<int:pk>/applications/upload/", views.batch_application_upload, name="batch_application_upload"),
     path("batches/<int:pk>/scores/", views.batch_scores, name="batch_scores"),
     path("batches/<int:pk>/scores/lock/", views.batch_lock, name="batch_lock"),
     path("batches/<int:pk>/scores/sample/", views.batch_sample, name="batch_sample"),

@@ -321,13 +321,15 @@ def _batch_context(request: HttpRequest, batch: EvaluationBatch) -> dict[str, An
     person = getattr(user, "person", None)
     mine = Application.objects.filter(batch=batch, person=person).exclude(status="withdrawn").first() if person else None
     publicity = getattr(batch, "publicity", None) if batch.status in ("publicity", "certified") else None
+    can_bulk = batch.status == "open" and organization_queryset(user, write=True).exists()
     return {
         "batch": batch,
         "applications": applications,
         "can_write": can_write,
         "mine": mine,
         "can_apply": batch.status == "open" and person is not None and mine is None,
-        "can_bulk": batch.status == "open" and organization_queryset(user, write=True).exists(),
+        "can_bulk": can_bulk,
+        "application_upload_form": forms.ApplicationUploadForm() if can_bulk else None,
         "transitions": [(t, TRANSITION_LABELS[t]) for t in sorted(rules.TRANSITIONS[batch.status]) if t in TRANSITION_LABELS],
         "assignments": selectors.assignments_for(batch) if can_write or batch.status != "draft" else [],
         "assignment_form": forms.AssignmentForm(evaluators=batch.body.evaluators.filter(is_active=True).exclude(
@@ -490,6 +492,24 @@ def batch_bulk_apply(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+@action
+def batch_application_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """An employer's bulk-application list for this batch through the shared import pipeline,
+    pinned to the batch (rows naming another batch are errors; an empty 批次编号 is this batch);
+    it continues on the import job page (preview, error report, confirm, undo)."""
+    from gongjiang.evaluation.imports import batch_import_start
+
+    batch = selectors.open_batches().filter(pk=pk).first() or selectors.batch_get_for_user(user=request.user, pk=pk)
+    form = forms.ApplicationUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise ApplicationError(_("请选择申报名单文件（.xlsx、.xls 或 .csv）。"), field="file")
+    uploaded = form.cleaned_data["file"]
+    job = batch_import_start(actor=request.user, entity="evaluation_applications", batch=batch,
+                             filename=uploaded.name, source=uploaded, mode=form.cleaned_data["mode"] or "atomic")
+    messages.info(request, _("申报名单已上传（{batch}），正在校验；确认后才写入。").format(batch=batch.name))
+    return redirect("imports:job", public_id=job.public_id)
+
+
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_get_for_user(user=request.user, pk=pk)
@@ -648,17 +668,16 @@ def batch_score_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """A score sheet through the shared import pipeline: checked in the background, then the
     import page shows every problem (row, column, code), the error report and the choice to
     write all rows or only the correct ones; the import can be undone there."""
-    from gongjiang.imports import services as imports
-    from gongjiang.imports import tasks as import_tasks
+    from gongjiang.evaluation.imports import batch_import_start
 
     batch = selectors.batch_get_for_user(user=request.user, pk=pk)
     form = forms.ScoreUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         raise ApplicationError(_("请选择成绩表文件（.xlsx、.xls 或 .csv）。"), field="file")
     uploaded = form.cleaned_data["file"]
-    job = imports.import_job_create(actor=request.user, entity="evaluation_scores", filename=uploaded.name,
-                                    source=uploaded, mode=form.cleaned_data["mode"] or "atomic")
-    import_tasks.enqueue_validation(job)
+    # Pinned to this batch: a row of another batch's candidate is an error of its row.
+    job = batch_import_start(actor=request.user, entity="evaluation_scores", batch=batch, filename=uploaded.name,
+                             source=uploaded, mode=form.cleaned_data["mode"] or "atomic")
     messages.info(request, _("成绩表已上传（{batch}），正在校验；确认后才写入。").format(batch=batch.name))
     return redirect("imports:job", public_id=job.public_id)
 
