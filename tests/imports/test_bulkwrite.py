@@ -126,3 +126,21 @@ def test_postgresql_parent_rows_stay_locked_until_commit() -> None:
             transaction.set_rollback(True)
     finally:
         other.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tuning_for_bulk_does_not_hide_the_error_that_broke_the_transaction() -> None:
+    class Original(Exception):
+        pass
+
+    with pytest.raises(Original), transaction.atomic(), bulkwrite.tuned_for_bulk():
+        with pytest.raises(IntegrityError), transaction.atomic(savepoint=False):
+            bulkwrite.insert_rows(Employment, COLUMNS, _jobs(factories.person("张三"), organization_id=987654))
+            if not ON_POSTGRESQL:  # SQLite checks deferred keys at commit: fail the same way here
+                raise IntegrityError("FOREIGN KEY constraint failed")
+        assert connection.needs_rollback
+        raise Original
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            assert cursor.fetchone()[0] == -2000  # restored to SQLite's default (2 MB)

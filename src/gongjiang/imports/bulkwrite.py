@@ -62,8 +62,9 @@ def tuned_for_bulk() -> Iterator[None]:
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+        # On the driver's connection: Django refuses queries in a transaction already marked
+        # for rollback, which would hide the error that marked it.
+        connection.connection.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:
