@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gongjiang.catalog.levels import SkillLevel
@@ -25,6 +26,42 @@ from gongjiang.web.forms import DateInput
 
 ERR_PERSON_NOT_FOUND = _("没有找到该人员，或该人员不在您的管理范围内。请填写人员编号或完整证件号码。")
 LEVEL_CHOICES = [("", "—"), *SkillLevel.choices]
+# A list filter's refusals say what was received and what is accepted; the listing helpers
+# (gongjiang.web.listing.form_filter_errors) put the filter's name in front.
+ERR_FILTER_CHOICE = _("“%(value)s”不是可选的值，可选：{accepted}。")
+ERR_FILTER_NUMBER = _("应为 {min}–{max} 之间的整数，收到“%(value)s”。")
+ERR_FILTER_ID = _("应为编号（正整数），收到“%(value)s”。")
+
+
+class FilterIntegerField(forms.IntegerField):
+    """An integer filter whose refusal of a non-number names the value received."""
+
+    def to_python(self, value: Any) -> int | None:
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid",
+                                  params={"value": str(value)[:40]}) from None
+
+
+class FilterForm(forms.Form):
+    """The filter form of a list page. Its refusals name the value and what is accepted (the
+    choices, or the range of a number), so the page and the refused export can say so."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField):
+                accepted = "、".join(f"{value}（{label}）" for value, label in field.choices if value != "")
+                field.error_messages["invalid_choice"] = str(ERR_FILTER_CHOICE).format(
+                    accepted=accepted.replace("%", "%%"))
+            elif isinstance(field, FilterIntegerField):
+                if field.max_value is None:
+                    message = str(ERR_FILTER_ID)
+                else:
+                    message = str(ERR_FILTER_NUMBER).format(min=field.min_value, max=field.max_value)
+                for code in ("invalid", "min_value", "max_value"):
+                    field.error_messages[code] = message
 
 
 def resolve_person(user: Any, text: str, *, write: bool = False) -> Person | None:
@@ -131,12 +168,17 @@ class ProgramForm(UserForm):
         return data
 
 
-class ProgramFilterForm(forms.Form):
+def year_filter() -> FilterIntegerField:
+    return FilterIntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100,
+                              widget=forms.NumberInput(attrs={"placeholder": "2024"}))
+
+
+class ProgramFilterForm(FilterForm):
     q = forms.CharField(label=_("名称"), required=False, max_length=60)
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部")), *TrainingProgram.Kind.choices])
     status = forms.ChoiceField(label=_("状态"), required=False,
                                choices=[("", _("全部")), *TrainingProgram.Status.choices])
-    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    year = year_filter()
 
 
 class SessionForm(forms.Form):
@@ -236,7 +278,7 @@ class ApprenticeshipForm(UserForm):
         self.fields["employer"].queryset = writable_organizations(self.user).filter(kind=Organization.Kind.ENTERPRISE)
 
 
-class ApprenticeshipFilterForm(forms.Form):
+class ApprenticeshipFilterForm(FilterForm):
     q = forms.CharField(label=_("学徒姓名或工种"), required=False, max_length=60)
     kind = forms.ChoiceField(label=_("学徒类型"), required=False,
                              choices=[("", _("全部")), *Apprenticeship.Kind.choices])
@@ -339,10 +381,18 @@ class ClaimForm(UserForm):
         return data
 
 
-class ClaimFilterForm(forms.Form):
+class ClaimFilterForm(FilterForm):
     kind = forms.ChoiceField(label=_("补贴类型"), required=False, choices=[("", _("全部")), *SubsidyPolicy.Kind.choices])
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *SubsidyClaim.Status.choices])
-    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    year = year_filter()
+
+
+class RankingFilterForm(FilterForm):
+    """The points ranking's filters: the organisation (from its link; outside the scope is 404)
+    and the year."""
+
+    organization = FilterIntegerField(label=_("单位"), required=False, min_value=1, widget=forms.HiddenInput)
+    year = year_filter()
 
 
 class PointsAdjustForm(UserForm):

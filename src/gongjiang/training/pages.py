@@ -1,5 +1,6 @@
 """Page helpers shared by the training and international views: run a service and map its
-refusal onto the form, render the generic form and table pages."""
+refusal onto the form, render the generic form and table pages, read a list's filter form in
+the shape the platform's list helpers (``gongjiang.web.listing``) use for the page and its export."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.shortcuts import render
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
 from gongjiang.training import exports
 from gongjiang.web.forms import apply_application_error, page_window, paginate
+from gongjiang.web.listing import ListFilters, filter_query, form_filter_errors
 
 
 def run_service(form: Any, call: Callable[[], Any]) -> Any:
@@ -33,6 +35,31 @@ def flash_error(request: HttpRequest, exc: ApplicationError) -> None:
     messages.error(request, "；".join(details) if details else str(exc.message))
 
 
+def read_filter_form(form: Any) -> tuple[dict[str, Any], ListFilters]:
+    """A list's filter form read: the valid, non-empty values (cleaned, for the selector) and a
+    :class:`ListFilters` naming every refused filter. An invalid field is dropped from the
+    page's filters and refuses the export (``listing.list_export``)."""
+    errors = form_filter_errors(form)
+    cleaned: dict[str, Any] = {}
+    values: dict[str, str] = {}
+    for name, value in (getattr(form, "cleaned_data", None) or {}).items():
+        if name in form.errors or value in ("", None):
+            continue
+        cleaned[name] = value
+        values[name] = str(form.data.get(form.add_prefix(name), "")).strip()
+    return cleaned, ListFilters(values=values, errors=errors)
+
+
+def export_state(state: Callable[[HttpRequest], tuple[Any, ...]]) -> Callable[[HttpRequest], tuple[Any, ListFilters]]:
+    """A list's state (``(form, …, objects, filters)``) as ``listing.list_export`` reads it."""
+
+    def read(request: HttpRequest) -> tuple[Any, ListFilters]:
+        *_rest, objects, filters = state(request)
+        return objects, filters
+
+    return read
+
+
 def form_page(request: HttpRequest, form: Any, *, title: str, submit: str, cancel_url: str,
                intro: str = "", breadcrumbs: list[tuple[str, str]] | None = None, status: int = 200) -> HttpResponse:
     return render(request, "training/form.html", {
@@ -45,7 +72,7 @@ def form_page(request: HttpRequest, form: Any, *, title: str, submit: str, cance
 def table_page(request: HttpRequest, *, title: str, columns: list[exports.Column], objects: Any,
                 subtitle: str = "", export_url: str = "", actions: list[tuple[str, str]] | None = None,
                 filter_form: Any = None, breadcrumbs: list[tuple[str, str]] | None = None,
-                paginated: bool = True) -> HttpResponse:
+                paginated: bool = True, filter_errors: list[str] | None = None) -> HttpResponse:
     if paginated:
         page, size = paginate(request, objects)
         items: Any = page.object_list
@@ -56,6 +83,6 @@ def table_page(request: HttpRequest, *, title: str, columns: list[exports.Column
         "title": title, "subtitle": subtitle, "headers": [c.label for c in columns],
         "rows": exports.table_rows(columns, items), "page": page, "page_size": size,
         "page_numbers": page_window(page) if page else [], "query": query, "export_url": export_url,
-        "export_query": urlencode([(k, v) for k, v in request.GET.items() if k not in ("page", "size")]),
+        "export_query": filter_query(request), "filter_errors": filter_errors or [],
         "actions": actions or [], "filter_form": filter_form, "breadcrumbs": breadcrumbs or [],
     })

@@ -14,7 +14,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,11 +36,19 @@ from gongjiang.training.models import (
     TrainingProgram,
     TrainingSession,
 )
-from gongjiang.training.pages import flash_error, form_page, run_service, table_page
+from gongjiang.training.pages import (
+    export_state,
+    flash_error,
+    form_page,
+    read_filter_form,
+    run_service,
+    table_page,
+)
 from gongjiang.training.services import apprenticeships as apprenticeship_services
 from gongjiang.training.services import programs as program_services
 from gongjiang.training.services import subsidies as subsidy_services
 from gongjiang.web.forms import apply_application_error
+from gongjiang.web.listing import ListFilters, list_export
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -54,31 +64,32 @@ def _crumbs(*items: tuple[str, str]) -> list[tuple[str, str]]:
 
 
 # --- programmes --------------------------------------------------------------------------------
+def program_list_state(request: HttpRequest) -> tuple[forms.ProgramFilterForm, QuerySet[TrainingProgram], ListFilters]:
+    """The programme list's filter form, scoped and filtered queryset and refused filters; the
+    page and its export both read the query string through this."""
+    form = forms.ProgramFilterForm(request.GET or None)
+    data, filters = read_filter_form(form)
+    return form, selectors.program_list(user=request.user, filters=selectors.ProgramFilters(**data)), filters
+
+
 @login_required
 def program_list_view(request: HttpRequest) -> HttpResponse:
-    form = forms.ProgramFilterForm(request.GET or None)
-    filters = selectors.ProgramFilters()
-    if form.is_valid():
-        filters = selectors.ProgramFilters(**{k: v for k, v in form.cleaned_data.items() if v not in ("", None)})
-    programs = selectors.program_list(user=request.user, filters=filters)
+    form, programs, filters = program_list_state(request)
     scope = scope_for(request.user)
     actions = [(_("我的培训"), reverse("training:mine"))] if _person_of(request.user) else []
     if scope.can_write:
         actions.insert(0, (_("＋ 新建培训项目"), reverse("training:program_create")))
     return table_page(request, title=_("培训项目"), columns=exports.PROGRAM_COLUMNS, objects=programs,
                        subtitle=_("境外研修、培训班、职工夜校、国际认证项目和学徒班；已发布的项目可推荐或报名。"),
-                       export_url=reverse("training:program_export"), actions=actions, filter_form=form)
+                       export_url=reverse("training:program_export"), actions=actions, filter_form=form,
+                       filter_errors=filters.errors)
 
 
 @login_required
-def program_export_view(request: HttpRequest) -> HttpResponse:
-    form = forms.ProgramFilterForm(request.GET or None)
-    filters = selectors.ProgramFilters()
-    if form.is_valid():
-        filters = selectors.ProgramFilters(**{k: v for k, v in form.cleaned_data.items() if v not in ("", None)})
-    return exports.xlsx_response(title=_("培训项目"), columns=exports.PROGRAM_COLUMNS,
-                                 objects=selectors.program_list(user=request.user, filters=filters),
-                                 action="training.program.exported", filters=dict(request.GET.items()))
+def program_export_view(request: HttpRequest) -> HttpResponseBase:
+    """Every programme the list shows under its filters, or back to the list naming a bad filter."""
+    return list_export(request, state=export_state(program_list_state), list_viewname="training:program_list",
+                       title=_("培训项目"), columns=exports.PROGRAM_COLUMNS, action="training.program.exported")
 
 
 @login_required
@@ -457,29 +468,37 @@ def points_view(request: HttpRequest) -> HttpResponse:
                                                     "year": year or ""})
 
 
-@login_required
-def points_ranking_view(request: HttpRequest) -> HttpResponse:
+def points_ranking_state(request: HttpRequest) -> tuple[forms.RankingFilterForm, Any, list[dict[str, Any]],
+                                                        ListFilters]:
+    """The ranking's filter form, organisation (an organisation outside the scope is 404), rows
+    and refused filters; the page and its export both read the query string through this."""
     from gongjiang.orgs.selectors import organization_get_for_user
 
+    form = forms.RankingFilterForm(request.GET or None)
+    data, filters = read_filter_form(form)
     organization = None
-    org_id = request.GET.get("organization")
-    if org_id:
-        organization = organization_get_for_user(user=request.user, pk=org_id)
-    elif scope_for(request.user).organization_ids and not scope_for(request.user).has_role(
-        "platform_admin", "city_admin", "district_admin"
-    ):
-        organization = organization_get_for_user(user=request.user, pk=sorted(scope_for(request.user).organization_ids)[0])
-    year = request.GET.get("year")
-    rows = selectors.points_ranking(user=request.user, organization=organization,
-                                    year=int(year) if year and year.isdigit() else None)
+    scope = scope_for(request.user)
+    if data.get("organization"):
+        organization = organization_get_for_user(user=request.user, pk=data["organization"])
+    elif scope.organization_ids and not scope.has_role("platform_admin", "city_admin", "district_admin"):
+        organization = organization_get_for_user(user=request.user, pk=sorted(scope.organization_ids)[0])
+    rows = selectors.points_ranking(user=request.user, organization=organization, year=data.get("year"))
+    return form, organization, rows, filters
+
+
+@login_required
+def points_ranking_view(request: HttpRequest) -> HttpResponseBase:
     if request.GET.get("format") == "xlsx":
-        return exports.xlsx_response(title=_("积分排行"), columns=exports.RANKING_COLUMNS, objects=rows,
-                                     action="training.points.ranking_exported", filters=dict(request.GET.items()))
+        return list_export(request, state=export_state(points_ranking_state), list_viewname="training:points_ranking",
+                           title=_("积分排行"), columns=exports.RANKING_COLUMNS,
+                           action="training.points.ranking_exported")
+    form, organization, rows, filters = points_ranking_state(request)
     title = _("培训积分排行") + (f" · {organization.name}" if organization else "")
     actions = [(_("调整积分"), reverse("training:points_adjust"))] if scope_for(request.user).can_write else []
     return table_page(request, title=title, columns=exports.RANKING_COLUMNS, objects=rows, paginated=False,
                        subtitle=_("积分来自学时、结业和取证（积分制），按单位统计。"), actions=actions,
-                       export_url=reverse("training:points_ranking") + "?format=xlsx&")
+                       export_url=reverse("training:points_ranking") + "?format=xlsx&", filter_form=form,
+                       filter_errors=filters.errors)
 
 
 @login_required
@@ -498,32 +517,34 @@ def points_adjust_view(request: HttpRequest) -> HttpResponse:
 
 
 # --- apprenticeships ---------------------------------------------------------------------------
-def _apprenticeship_filters(request: HttpRequest) -> tuple[Any, selectors.ApprenticeshipFilters]:
+def apprenticeship_list_state(request: HttpRequest) -> tuple[forms.ApprenticeshipFilterForm, QuerySet[Apprenticeship],
+                                                             ListFilters]:
+    """The apprenticeship list's filter form, scoped and filtered queryset and refused filters;
+    the page and its export both read the query string through this."""
     form = forms.ApprenticeshipFilterForm(request.GET or None)
-    filters = selectors.ApprenticeshipFilters()
-    if form.is_valid():
-        filters = selectors.ApprenticeshipFilters(**{k: v for k, v in form.cleaned_data.items() if v})
-    return form, filters
+    data, filters = read_filter_form(form)
+    records = selectors.apprenticeship_list(user=request.user, filters=selectors.ApprenticeshipFilters(**data))
+    return form, records, filters
 
 
 @login_required
 def apprenticeship_list_view(request: HttpRequest) -> HttpResponse:
-    form, filters = _apprenticeship_filters(request)
-    records = selectors.apprenticeship_list(user=request.user, filters=filters)
+    form, records, filters = apprenticeship_list_state(request)
     actions = [(_("导师带徒津贴"), reverse("training:allowance_list"))]
     if scope_for(request.user).can_write:
         actions.insert(0, (_("＋ 登记学徒"), reverse("training:apprenticeship_create")))
     return table_page(request, title=_("学徒培养"), columns=exports.APPRENTICESHIP_COLUMNS, objects=records,
                        subtitle=_("企业新型学徒制、现代学徒制和技培生：企校双导师，培养期 1–2 年（最长 3 年）。"),
-                       export_url=reverse("training:apprenticeship_export"), actions=actions, filter_form=form)
+                       export_url=reverse("training:apprenticeship_export"), actions=actions, filter_form=form,
+                       filter_errors=filters.errors)
 
 
 @login_required
-def apprenticeship_export_view(request: HttpRequest) -> HttpResponse:
-    _form, filters = _apprenticeship_filters(request)
-    return exports.xlsx_response(title=_("学徒培养"), columns=exports.APPRENTICESHIP_COLUMNS,
-                                 objects=selectors.apprenticeship_list(user=request.user, filters=filters),
-                                 action="training.apprenticeship.exported", filters=dict(request.GET.items()))
+def apprenticeship_export_view(request: HttpRequest) -> HttpResponseBase:
+    """Every apprenticeship the list shows under its filters, or back to the list naming a bad filter."""
+    return list_export(request, state=export_state(apprenticeship_list_state),
+                       list_viewname="training:apprenticeship_list", title=_("学徒培养"),
+                       columns=exports.APPRENTICESHIP_COLUMNS, action="training.apprenticeship.exported")
 
 
 @login_required
@@ -668,18 +689,17 @@ def policy_create_view(request: HttpRequest) -> HttpResponse:
                       cancel_url=reverse("training:policy_list"), status=400 if form.errors else 200)
 
 
-def _claim_filters(request: HttpRequest) -> tuple[Any, selectors.ClaimFilters]:
+def claim_list_state(request: HttpRequest) -> tuple[forms.ClaimFilterForm, QuerySet[SubsidyClaim], ListFilters]:
+    """The claim list's filter form, scoped and filtered queryset and refused filters; the page
+    and its export both read the query string through this."""
     form = forms.ClaimFilterForm(request.GET or None)
-    filters = selectors.ClaimFilters()
-    if form.is_valid():
-        filters = selectors.ClaimFilters(**{k: v for k, v in form.cleaned_data.items() if v not in ("", None)})
-    return form, filters
+    data, filters = read_filter_form(form)
+    return form, selectors.claim_list(user=request.user, filters=selectors.ClaimFilters(**data)), filters
 
 
 @login_required
 def claim_list_view(request: HttpRequest) -> HttpResponse:
-    form, filters = _claim_filters(request)
-    claims = selectors.claim_list(user=request.user, filters=filters)
+    form, claims, filters = claim_list_state(request)
     columns = [exports.Column(exports.CLAIM_COLUMNS[0].label, exports.CLAIM_COLUMNS[0].get,
                               lambda c: reverse("training:claim_detail", args=[c.pk])), *exports.CLAIM_COLUMNS[1:]]
     actions = [(_("补贴政策"), reverse("training:policy_list"))]
@@ -687,15 +707,15 @@ def claim_list_view(request: HttpRequest) -> HttpResponse:
         actions.insert(0, (_("＋ 申领补贴"), reverse("training:claim_create")))
     return table_page(request, title=_("补贴申领"), columns=columns, objects=claims,
                        subtitle=_("每笔申领都按政策自动核算并写明理由；导出的清单可用于发放。"),
-                       export_url=reverse("training:claim_export"), actions=actions, filter_form=form)
+                       export_url=reverse("training:claim_export"), actions=actions, filter_form=form,
+                       filter_errors=filters.errors)
 
 
 @login_required
-def claim_export_view(request: HttpRequest) -> HttpResponse:
-    _form, filters = _claim_filters(request)
-    return exports.xlsx_response(title=_("补贴申领清单"), columns=exports.CLAIM_COLUMNS,
-                                 objects=selectors.claim_list(user=request.user, filters=filters),
-                                 action="training.subsidy_claim.exported", filters=dict(request.GET.items()))
+def claim_export_view(request: HttpRequest) -> HttpResponseBase:
+    """Every claim the list shows under its filters, or back to the list naming a bad filter."""
+    return list_export(request, state=export_state(claim_list_state), list_viewname="training:claim_list",
+                       title=_("补贴申领清单"), columns=exports.CLAIM_COLUMNS, action="training.subsidy_claim.exported")
 
 
 @login_required
