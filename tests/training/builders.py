@@ -82,3 +82,16 @@ def apprentice_policy(city: Any, **extra: Any) -> Any:
             "per_person_year": "5000", "amount_cap": "10000", "max_claims_per_year": 1}
     data.update(extra)
     return subsidies.policy_create(actor=None, **data)
+
+
+def filter_error(form_class: Any, name: str, value: str) -> str:
+    """The sentence a list page names a refused filter value with: the filter's label and its
+    form's message for that value (``training.forms.FilterForm``)."""
+    from django import forms
+
+    from gongjiang.web import listing
+
+    form_field = form_class().fields[name]
+    code = "invalid_choice" if isinstance(form_field, forms.ChoiceField) else "invalid"
+    return str(listing.ERR_FILTER_FORM).format(label=form_field.label,
+                                               message=form_field.error_messages[code] % {"value": value})

@@ -17,7 +17,14 @@ from gongjiang.international.models import (
     Recognition,
 )
 from gongjiang.orgs.models import Organization
-from gongjiang.training.forms import LEVEL_CHOICES, PersonField, UserForm, writable_organizations
+from gongjiang.training.forms import (
+    LEVEL_CHOICES,
+    FilterForm,
+    PersonField,
+    UserForm,
+    writable_organizations,
+    year_filter,
+)
 from gongjiang.web.forms import DateInput
 
 
@@ -185,3 +192,35 @@ class ForeignCertificateForm(UserForm):
     valid_until = forms.DateField(label=_("有效期至"), required=False, widget=DateInput())
 
 
+
+
+# --- list filters -------------------------------------------------------------------------------
+def _any(choices: Any) -> list[tuple[str, Any]]:
+    return [("", _("全部")), *choices]
+
+
+class PartnerFilterForm(FilterForm):
+    q = forms.CharField(label=_("名称"), required=False, max_length=60)
+    partner_kind = forms.ChoiceField(label=_("机构类型"), required=False, choices=_any(PartnerProfile.PartnerKind.choices))
+
+
+class AgreementFilterForm(FilterForm):
+    q = forms.CharField(label=_("协议名称"), required=False, max_length=60)
+    kind = forms.ChoiceField(label=_("协议类型"), required=False, choices=_any(Agreement.Kind.choices))
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=_any(Agreement.Status.choices))
+
+
+class ProjectFilterForm(FilterForm):
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=_any(JointProject.Status.choices))
+
+
+class EventFilterForm(FilterForm):
+    kind = forms.ChoiceField(label=_("活动类型"), required=False, choices=_any(ExchangeEvent.Kind.choices))
+    year = year_filter()
+
+
+class RecognitionFilterForm(FilterForm):
+    q = forms.CharField(label=_("资格名称或颁证机构"), required=False, max_length=60)
+    category = forms.ChoiceField(label=_("类别"), required=False, choices=_any(Recognition.Category.choices))
+    decision = forms.ChoiceField(label=_("认定结果"), required=False, choices=_any(Recognition.Decision.choices))
+    batch = forms.CharField(label=_("发布批次"), required=False, max_length=60)

@@ -3,12 +3,14 @@ alliances and members, joint projects, international mentors, events, the recogn
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +23,15 @@ from gongjiang.international import exports, forms, selectors, services
 from gongjiang.international.rules import country_name
 from gongjiang.orgs.scope import scope_for
 from gongjiang.training import exports as table
-from gongjiang.training.pages import flash_error, form_page, run_service, table_page
+from gongjiang.training.pages import (
+    export_state,
+    flash_error,
+    form_page,
+    read_filter_form,
+    run_service,
+    table_page,
+)
+from gongjiang.web.listing import ListFilters, list_export
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 SECTIONS = [
@@ -40,13 +50,37 @@ def _sections(current: str, create: tuple[str, str] | None, user: Any) -> list[t
     return actions
 
 
-def _listing(request: HttpRequest, *, name: str, title: str, columns: list[table.Column], objects: Any,
-             subtitle: str, create: tuple[str, str] | None, action: str) -> HttpResponse:
+ListState = Callable[[HttpRequest], tuple[Any, Any, ListFilters]]
+
+
+def _filtered(form_class: type[forms.FilterForm], select: Callable[..., Any]) -> ListState:
+    """A list's state: its filter form, the scoped queryset under the form's valid filters
+    (``select(user=…, **filters)``) and the refused filters. The page and its export both use it."""
+
+    def state(request: HttpRequest) -> tuple[Any, Any, ListFilters]:
+        form = form_class(request.GET or None)
+        data, filters = read_filter_form(form)
+        return form, select(user=request.user, **data), filters
+
+    return state
+
+
+def _unfiltered(select: Callable[..., Any]) -> ListState:
+    """The state of a list without filters (other query parameters are ignored, as everywhere)."""
+    return lambda request: (None, select(user=request.user), ListFilters())
+
+
+def _listing(request: HttpRequest, *, name: str, title: str, columns: list[table.Column], state: ListState,
+             subtitle: str, create: tuple[str, str] | None, action: str) -> HttpResponseBase:
+    """A list page, or with ``format=xlsx`` its export: the same rows, or back to the page naming
+    a refused filter."""
     if request.GET.get("format") == "xlsx":
-        return table.xlsx_response(title=title, columns=columns, objects=objects, action=action,
-                                   filters=dict(request.GET.items()))
+        return list_export(request, state=export_state(state), list_viewname=name, title=title, columns=columns,
+                           action=action)
+    form, objects, filters = state(request)
     return table_page(request, title=title, columns=columns, objects=objects, subtitle=subtitle,
-                       export_url=reverse(name) + "?format=xlsx&", actions=_sections(name, create, request.user))
+                       export_url=reverse(name) + "?format=xlsx&", actions=_sections(name, create, request.user),
+                       filter_form=form, filter_errors=filters.errors)
 
 
 def _create(request: HttpRequest, form: Any, call: Any, *, title: str, back: str, success: str) -> HttpResponse:
@@ -61,10 +95,9 @@ def _create(request: HttpRequest, form: Any, call: Any, *, title: str, back: str
 
 # --- partners ---------------------------------------------------------------------------------
 @login_required
-def partner_list_view(request: HttpRequest) -> HttpResponse:
+def partner_list_view(request: HttpRequest) -> HttpResponseBase:
     return _listing(request, name="international:partner_list", title=_("境外合作机构"),
-                    columns=exports.PARTNER_COLUMNS, objects=selectors.partner_list(user=request.user,
-                                                                                    q=request.GET.get("q", "")),
+                    columns=exports.PARTNER_COLUMNS, state=_filtered(forms.PartnerFilterForm, selectors.partner_list),
                     subtitle=_("国际知名企业、培训评价机构、院校和协会；“国际工匠”联合培养关系。"),
                     create=(_("＋ 登记境外合作机构"), "international:partner_create"),
                     action="international.partner.exported")
@@ -81,10 +114,10 @@ def partner_create_view(request: HttpRequest) -> HttpResponse:
 
 # --- agreements -------------------------------------------------------------------------------
 @login_required
-def agreement_list_view(request: HttpRequest) -> HttpResponse:
+def agreement_list_view(request: HttpRequest) -> HttpResponseBase:
     return _listing(request, name="international:agreement_list", title=_("合作协议"),
-                    columns=exports.AGREEMENT_COLUMNS, objects=selectors.agreement_list(
-                        user=request.user, kind=request.GET.get("kind", ""), status=request.GET.get("status", "")),
+                    columns=exports.AGREEMENT_COLUMNS,
+                    state=_filtered(forms.AgreementFilterForm, selectors.agreement_list),
                     subtitle=_("框架、校企、校际和联合培养协议；各方确认同一版本（SHA-256 版本哈希）后生效。"),
                     create=(_("＋ 起草协议"), "international:agreement_create"),
                     action="international.agreement.exported")
@@ -202,9 +235,9 @@ def agreement_terminate_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- alliances ---------------------------------------------------------------------------------
 @login_required
-def alliance_list_view(request: HttpRequest) -> HttpResponse:
+def alliance_list_view(request: HttpRequest) -> HttpResponseBase:
     return _listing(request, name="international:alliance_list", title=_("联盟"), columns=exports.ALLIANCE_COLUMNS,
-                    objects=selectors.alliance_list(user=request.user),
+                    state=_unfiltered(selectors.alliance_list),
                     subtitle=_("国际发展联盟：成员单位、成员证书和框架合作协议。"),
                     create=(_("＋ 成立联盟"), "international:alliance_create"),
                     action="international.alliance.exported")
@@ -247,9 +280,10 @@ def alliance_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- projects, mentors, events ------------------------------------------------------------------
 @login_required
-def project_list_view(request: HttpRequest) -> HttpResponse:
+def project_list_view(request: HttpRequest) -> HttpResponseBase:
     return _listing(request, name="international:project_list", title=_("联合培养项目"),
-                    columns=exports.PROJECT_COLUMNS, objects=selectors.joint_project_list(user=request.user),
+                    columns=exports.PROJECT_COLUMNS,
+                    state=_filtered(forms.ProjectFilterForm, selectors.joint_project_list),
                     subtitle=_("与境外机构联合培养高技能人才的项目，关联协议、培训项目和参与人员。"),
                     create=(_("＋ 新建联合培养项目"), "international:project_create"),
                     action="international.joint_project.exported")
@@ -265,9 +299,9 @@ def project_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def mentor_list_view(request: HttpRequest) -> HttpResponse:
+def mentor_list_view(request: HttpRequest) -> HttpResponseBase:
     return _listing(request, name="international:mentor_list", title=_("国际导师"), columns=exports.MENTOR_COLUMNS,
-                    objects=selectors.mentor_list(user=request.user),
+                    state=_unfiltered(selectors.mentor_list),
                     subtitle=_("引进的国际导师及其授课、指导聘用。"),
                     create=(_("＋ 引进国际导师"), "international:mentor_create"),
                     action="international.mentor.exported")
@@ -304,9 +338,9 @@ def mentor_engage_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def event_list_view(request: HttpRequest) -> HttpResponse:
+def event_list_view(request: HttpRequest) -> HttpResponseBase:
     return _listing(request, name="international:event_list", title=_("国际交流活动"), columns=exports.EVENT_COLUMNS,
-                    objects=selectors.event_list(user=request.user),
+                    state=_filtered(forms.EventFilterForm, selectors.event_list),
                     subtitle=_("培训、竞赛和交流活动场次。"), create=(_("＋ 登记活动"), "international:event_create"),
                     action="international.event.exported")
 
@@ -322,11 +356,10 @@ def event_create_view(request: HttpRequest) -> HttpResponse:
 
 # --- recognition ------------------------------------------------------------------------------
 @login_required
-def recognition_list_view(request: HttpRequest) -> HttpResponse:
+def recognition_list_view(request: HttpRequest) -> HttpResponseBase:
     return _listing(request, name="international:recognition_list", title=_("国际职业资格认可清单"),
-                    columns=exports.RECOGNITION_COLUMNS, objects=selectors.recognition_list(
-                        user=request.user, q=request.GET.get("q", ""), decision=request.GET.get("decision", ""),
-                        batch=request.GET.get("batch", "")),
+                    columns=exports.RECOGNITION_COLUMNS,
+                    state=_filtered(forms.RecognitionFilterForm, selectors.recognition_list),
                     subtitle=_("境外和国际职业资格的认可及比照对应的国内职业技能等级或职称。"),
                     create=(_("＋ 列入认可清单"), "international:recognition_create"),
                     action="international.recognition.exported")
