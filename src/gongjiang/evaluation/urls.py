@@ -20,6 +20,7 @@ urlpatterns = [
     path("batches/", views.batch_list, name="batches"),
     path("batches/export/", views.batch_export, name="batches_export"),
     path("batches/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("batches/<int:pk>/applications/export/", views.batch_applications_export, name="batch_applications_export"),
     path("batches/<int:pk>/move/", views.batch_transition, name="batch_transition"),
     path("batches/<int:pk>/assign/", views.batch_assign, name="batch_assign"),
     path("batches/<int:pk>/assign/<int:assignment>/remove/", views.batch_unassign, name="batch_unassign"),

@@ -40,6 +40,7 @@ from gongjiang.evaluation.models import (
     PostAppointment,
     ScoreSheet,
 )
+from gongjiang.imports.exporters import export_response, filter_summary
 from gongjiang.orgs.scope import organization_queryset
 from gongjiang.people.models import Person
 from gongjiang.people.selectors import person_queryset
@@ -51,6 +52,7 @@ from gongjiang.web.listing import (
     filter_query,
     list_export,
     read_filters,
+    refuse_export,
 )
 
 MSG_DONE = "已完成：{what}。"
@@ -314,10 +316,22 @@ def batch_create(request: HttpRequest, body_pk: int) -> HttpResponse:
     })
 
 
+def batch_applications_state(request: HttpRequest, batch: EvaluationBatch) -> tuple[QuerySet[Application], ListFilters]:
+    """The applications a batch's page lists (the user's scope, the page's filters); the page
+    and its export both use it."""
+    filters = read_filters(request.GET, [
+        Filter("status", gettext_lazy("受理"), Application.Status.choices),
+        Filter("result", gettext_lazy("结果"), Application.Result.choices),
+    ])
+    return selectors.application_list(user=request.user, batch=batch, status=filters.get("status"),
+                                      result=filters.get("result")), filters
+
+
 def _batch_context(request: HttpRequest, batch: EvaluationBatch) -> dict[str, Any]:
     user = request.user
     can_write = selectors.batch_queryset(user, write=True).filter(pk=batch.pk).exists()
-    applications = list(selectors.application_list(user=user, batch=batch))
+    listed, filters = batch_applications_state(request, batch)
+    applications = list(listed)
     person = getattr(user, "person", None)
     mine = Application.objects.filter(batch=batch, person=person).exclude(status="withdrawn").first() if person else None
     publicity = getattr(batch, "publicity", None) if batch.status in ("publicity", "certified") else None
@@ -325,6 +339,11 @@ def _batch_context(request: HttpRequest, batch: EvaluationBatch) -> dict[str, An
     return {
         "batch": batch,
         "applications": applications,
+        "filter_errors": filters.errors,
+        "application_statuses": Application.Status.choices,
+        "application_results": Application.Result.choices,
+        "filtered": bool(filters.values),
+        "export_url": export_url(request, "evaluation:batch_applications_export", batch.pk),
         "can_write": can_write,
         "mine": mine,
         "can_apply": batch.status == "open" and person is not None and mine is None,
@@ -350,6 +369,23 @@ def _batch_context(request: HttpRequest, batch: EvaluationBatch) -> dict[str, An
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.batch_get_for_user(user=request.user, pk=pk)
     return render(request, "evaluation/batch_detail.html", _batch_context(request, batch))
+
+
+@login_required
+@require_GET
+def batch_applications_export(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Every application the batch's page lists under its filters, as an .xlsx file (ID numbers
+    masked); a batch outside the user's scope is 404, as its page is."""
+    batch = selectors.batch_get_for_user(user=request.user, pk=pk)
+    applications, filters = batch_applications_state(request, batch)
+    if filters.errors:
+        return refuse_export(request, "evaluation:batch_detail", filters.errors, batch.pk)
+    return export_response(
+        user=request.user, title=_("{batch} 申报").format(batch=batch.name), columns=exports.APPLICATION_COLUMNS,
+        objects=applications, action=exports.APPLICATION_EXPORT_ACTION, object_type="evaluation.evaluationbatch",
+        filters=filters.values, audit_filters={"batch": batch.pk, **filter_summary(filters.values)},
+        filename=f"applications-batch-{batch.pk}-{timezone.localdate():%Y%m%d}.xlsx",
+    )
 
 
 @action
