@@ -136,6 +136,10 @@ def test_the_page_shows_its_valid_filters_in_the_export_link(city, personas, cli
     client.force_login(personas.city)
     page = client.get(reverse("training:program_list"), {"status": "open", "page": "1", "year": ""})
     assert page.context["export_query"] == "status=open"
+    html = page.content.decode()
+    # the link is swapped with the results when HTMX filters the page, so it keeps the page's filters
+    assert f'id="export-link" data-export href="{reverse("training:program_export")}?status=open"' in html
+    assert 'hx-select-oob="#export-link"' in html
 
 
 def test_an_organisation_outside_the_scope_stays_not_found(city, personas, client):
