@@ -109,7 +109,9 @@ def _foreign_keys(model: type[models.Model], names: Sequence[str]) -> list[tuple
 def _may_skip_fk_triggers(model: type[models.Model]) -> bool:
     """Whether this PostgreSQL connection may copy into ``model``'s table with its foreign-key
     triggers off (see the module text). Asked once per connection and table."""
-    if not getattr(settings, "IMPORT_PG_FAST_FOREIGN_KEYS", True) or not connection.in_atomic_block:
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return False
+    if not getattr(settings, "IMPORT_PG_FAST_FOREIGN_KEYS", True):
         return False
     memo: dict[str, bool] = connection.__dict__.setdefault("_gongjiang_fk_fast_path", {})
     table = model._meta.db_table
