@@ -374,6 +374,8 @@ IMPORT_STREAMING = env_bool("IMPORT_STREAMING", True)
 # PostgreSQL: bulk imports check foreign keys set-wise instead of row by row, where the
 # database role may (imports/bulkwrite.py, docs/configuration.md).
 IMPORT_PG_FAST_FOREIGN_KEYS = env_bool("IMPORT_PG_FAST_FOREIGN_KEYS", True)
+# PostgreSQL: bulk imports copy in the binary format where every column type allows.
+IMPORT_PG_BINARY_COPY = env_bool("IMPORT_PG_BINARY_COPY", True)
 IMPORT_SCRATCH_DIR = Path(env_str("IMPORT_SCRATCH_DIR", str(DATA_DIR / "imports")))
 
 # --- Public certificate verification (gongjiang.credentials) ----------------------------------

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -196,6 +196,62 @@ def prepare_value(value: Any) -> Any:
     return value
 
 
+# Column types the binary COPY is used for: those whose Python values the callers pass as the
+# driver's binary dumpers expect them (str, int, bool, date, datetime, float, None).
+_BINARY_TYPES = frozenset({"int2", "int4", "int8", "text", "varchar", "bpchar", "bool", "date", "timestamptz",
+                           "timestamp", "float8"})
+
+
+def _binary_types(model: type[models.Model], columns: Sequence[str]) -> list[int] | None:
+    """The type OIDs of ``columns`` for a binary COPY, or None (then text COPY) if a column has
+    another type. In binary, the server reads each value as it is stored instead of parsing its
+    text, and the driver need not escape it: a quarter less time for people and their jobs."""
+    if connection.vendor != "postgresql" or not getattr(settings, "IMPORT_PG_BINARY_COPY", True):
+        return None
+    memo: dict[str, dict[str, tuple[int, str]]] = connection.__dict__.setdefault("_gongjiang_column_types", {})
+    table = model._meta.db_table
+    if table not in memo:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT a.attname, t.oid, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+                "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped", [table],
+            )
+            memo[table] = {name: (oid, typname) for name, oid, typname in cursor.fetchall()}
+    known = memo[table]
+    if any(column not in known or known[column][1] not in _BINARY_TYPES for column in columns):
+        return None
+    return [known[column][0] for column in columns]
+
+
+def _is_date(field: models.Field[Any, Any]) -> bool:
+    return isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField)
+
+
+def _dates_as_objects(rows: list[tuple[Any, ...]], positions: list[int]) -> list[tuple[Any, ...]]:
+    """Rows whose date columns hold ISO text with those values as dates, which the binary
+    format needs (callers that know the database pass dates: see :func:`date_converter`)."""
+    if not positions or not any(isinstance(row[i], str) for row in rows for i in positions):
+        return rows
+    fixed = []
+    for row in rows:
+        values = list(row)
+        for i in positions:
+            if isinstance(values[i], str):
+                values[i] = dt.date.fromisoformat(values[i])
+        fixed.append(tuple(values))
+    return fixed
+
+
+def date_converter() -> Callable[[str | None], Any]:
+    """ISO date → what :func:`insert_rows` takes fastest on this database: a date on
+    PostgreSQL (its binary COPY), the text itself on SQLite (which stores dates as that text).
+    Ask once per batch: the connection's vendor is not free to look up per row."""
+    if connection.vendor == "postgresql":
+        fromiso = dt.date.fromisoformat
+        return lambda iso: fromiso(iso) if iso else None
+    return lambda iso: iso
+
+
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Insert ``rows`` (values for ``columns``, which must include the primary key).
 
@@ -212,6 +268,9 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     if connection.vendor == "postgresql":
         foreign_keys = _foreign_keys(model, names) if _may_skip_fk_triggers(model) else []
         full_rows = [(*row, *tail) for row in rows]
+        types = _binary_types(model, [fields[name].column for name in names])
+        if types is not None:
+            full_rows = _dates_as_objects(full_rows, [i for i, name in enumerate(names) if _is_date(fields[name])])
         # The driver's own COPY, so its errors are the driver's: wrap_database_errors turns them
         # into Django's (a duplicate key is django.db.IntegrityError, as for any other write).
         with connection.wrap_database_errors, connection.cursor() as cursor:
@@ -219,7 +278,10 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
                 cursor.execute("SET LOCAL session_replication_role = replica")
             with cursor.cursor.copy(
                 f"COPY {table} ({quoted_columns}) FROM STDIN"  # noqa: S608 - names come from the model
+                + (" (FORMAT BINARY)" if types is not None else "")
             ) as copy:
+                if types is not None:
+                    copy.set_types(types)
                 for full in full_rows:
                     copy.write_row(full)
             # (Had the copy failed, the transaction would be aborted and this setting with it.)

@@ -336,6 +336,7 @@ class PeopleEntity(Entity):
 
         result = WriteResult()
         today_iso = ctx.today.isoformat()
+        as_date = bulkwrite.date_converter()
         # p[4], the encrypted number, is only filled in for a person the check found new.
         if ctx.streamed and all(p[4] for p in payloads):
             existing: dict[str, dict[str, Any]] = {}
@@ -352,7 +353,7 @@ class PeopleEntity(Entity):
                  "birth_date", "mobile_encrypted", "mobile_masked", "education", "residence_region_id",
                  "current_employer_id", "notes"),
                 (
-                    (pk, p[1], p[2], p[4], p[3], p[5], p[6], p[7], p[8], p[9], p[11], p[12], p[13], p[16])
+                    (pk, p[1], p[2], p[4], p[3], p[5], p[6], as_date(p[7]), p[8], p[9], p[11], p[12], p[13], p[16])
                     for pk, p in zip(person_ids, new_rows, strict=True)
                 ),
             )
@@ -365,7 +366,7 @@ class PeopleEntity(Entity):
                 Employment,
                 ("id", "person_id", "organization_id", "post", "start_date", "end_date"),
                 (
-                    (eid, pk, p[13], p[14], p[15] or today_iso, None)  # ISO text: both drivers take it
+                    (eid, pk, p[13], p[14], as_date(p[15] or today_iso), None)
                     for eid, (pk, p) in zip(employment_ids, jobs, strict=True)
                 ),
             )
