@@ -51,7 +51,7 @@ class Person(BaseModel):
     education = models.CharField(_("学历"), max_length=30, choices=Education.choices, blank=True)
     residence_region = models.ForeignKey(
         "catalog.Region", verbose_name=_("常住地"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="residents",
+        related_name="residents", db_index=False,  # indexed where set: see Meta.indexes
     )
     current_employer = models.ForeignKey(
         "orgs.Organization", verbose_name=_("现工作单位"), null=True, blank=True, on_delete=models.SET_NULL,
@@ -81,8 +81,8 @@ class Person(BaseModel):
         # * on PostgreSQL a field's index on a varchar comes with a second, varchar_pattern_ops
         #   index for LIKE, which neither the keyed hash nor the name is ever searched with;
         # * the level and the primary occupation are derived from certificates and empty for
-        #   most people when they are registered: their indexes hold only the people who have
-        #   them (a filter "level = 3" or "occupation = X" implies the value is set, so both
+        #   most people when they are registered (the residence region is often not given):
+        #   their indexes hold only the people who have them (a filter "level = 3" or "occupation = X" implies the value is set, so both
         #   databases use the partial index for it);
         # * the birth date has no index of its own: the registry's age bands each select a
         #   large share of everyone (a scan is cheaper), and level + age uses the level index.
@@ -92,6 +92,10 @@ class Person(BaseModel):
             models.Index(fields=["name"], name="people_person_name_idx"),
             models.Index(fields=["primary_occupation"], name="people_person_occup_idx",
                          condition=models.Q(primary_occupation__isnull=False)),
+            # The region code: often not given on import. One index for both equality and the
+            # district-prefix LIKE (PostgreSQL's pattern operator class serves both).
+            models.Index(fields=["residence_region"], name="people_person_region_idx",
+                         condition=models.Q(residence_region__isnull=False), opclasses=["varchar_pattern_ops"]),
         ]
         constraints = [
             # One person per ID number (people.services; imports upsert by it).
