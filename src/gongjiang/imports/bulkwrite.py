@@ -1,7 +1,8 @@
 """Fast inserts for imports: primary keys allocated up front, rows written in bulk.
 
 * PostgreSQL: keys from the table's identity sequence (``nextval`` over ``generate_series``),
-  rows through ``COPY … FROM STDIN`` (psycopg 3), ~4× ``bulk_create``;
+  rows through ``COPY … FROM STDIN`` (psycopg 3), ~4× ``bulk_create``, in the binary format
+  where every column's type allows (``IMPORT_PG_BINARY_COPY``);
 * SQLite: keys above both the table's highest id and its AUTOINCREMENT counter (the import
   holds SQLite's single write lock, since transactions begin IMMEDIATE), rows through one
   ``executemany``, ~4× ``bulk_create``;
