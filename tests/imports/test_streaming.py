@@ -48,13 +48,20 @@ def _state(env: dict[str, str]) -> dict[str, object]:
         "import django, json; django.setup();"
         "from gongjiang.people.models import Person, Employment;"
         "from gongjiang.imports.models import ImportJob;"
+        "from gongjiang.core.crypto import get_provider; prov = get_provider();"
+        "from gongjiang.people.services import ID_CIPHER_AAD, MOBILE_CIPHER_AAD;"
         "job = ImportJob.objects.order_by('-id').first();"
         "print(json.dumps({'people': Person.objects.count(), 'jobs': Employment.objects.count(),"
         " 'status': job.status, 'streamed': (job.summary or {}).get('streamed', False),"
         " 'ok': job.rows_ok, 'failed': job.rows_failed, 'created': job.rows_created, 'errors': job.errors_total,"
         " 'codes': sorted(set(job.row_errors.values_list('code', flat=True))),"
         " 'rows': sorted(set(job.row_errors.values_list('row', flat=True))),"
-        " 'masked': Person.objects.order_by('id').values_list('id_number_masked', flat=True).first()}))",
+        " 'masked': Person.objects.order_by('id').values_list('id_number_masked', flat=True).first(),"
+        # Every stored number and mobile decrypts to what its keyed hash and mask say.
+        " 'sealed': sum(1 for p in Person.objects.all() if __import__('gongjiang.people.services', fromlist=['x'])"
+        "   .hash_id_number(p.id_type, prov.decrypt(p.id_number_encrypted, associated_data=ID_CIPHER_AAD))"
+        "   == p.id_number_hash and prov.decrypt(p.mobile_encrypted, associated_data=MOBILE_CIPHER_AAD)[:3] == '138'"
+        "   and p.mobile_masked[:3] == '138')}))",
         env,
     ))
 
@@ -83,6 +90,7 @@ def test_a_large_file_is_checked_and_written_side_by_side_with_the_two_pass_outc
         assert state["streamed"] is True and state["status"] == ImportJob.Status.COMMITTED
         assert state["people"] == state["jobs"] == state["created"] == state["ok"] == count - 2
         assert state["errors"] == 2 and str(state["masked"]).count("*") >= 8
+        assert state["sealed"] == state["people"]
 
         # the corrected file: the two missing people are added, the rest are unchanged
         fixed = write_csv(tmp_path / "fixed.csv", _roster(count))
@@ -91,6 +99,7 @@ def test_a_large_file_is_checked_and_written_side_by_side_with_the_two_pass_outc
         state = _state(env)
         assert state["status"] == ImportJob.Status.COMMITTED and state["streamed"] is True
         assert state["people"] == state["jobs"] == count and state["created"] == 2
+        assert state["sealed"] == count
 
         # the same file, streaming switched off: the two passes in turn reach the same state
         done = _import({**env, "IMPORT_STREAMING": "false"}, fixed)
