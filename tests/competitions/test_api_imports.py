@@ -85,6 +85,18 @@ def test_marks_upload_creates_a_job_that_commits_through_the_imports_api(contest
     assert data["preview"]["actions"] == {"created": 2, "updated": 0, "unchanged": 0}
     assert RoundImport.objects.get(job=job).round == contest.first_round
     assert not Mark.objects.exists()  # nothing written before the job is confirmed
+    # the job's page names the round it is limited to, linking back to it
+    from django.test import Client
+    from django.urls import reverse
+
+    from gongjiang.competitions.imports import round_pin
+
+    browser = Client()
+    browser.force_login(contest.judge2.user)
+    page = browser.get(reverse("imports:job", args=[job.public_id])).content.decode()
+    pin = round_pin(job)
+    assert pin is not None and str(contest.first_round) in pin.label
+    assert pin.label in page and f'href="{reverse("competitions:round", args=[contest.first_round.pk])}"' in page
     response = judge.post(f"{JOBS}{job.public_id}/commit/", {}, format="json")
     assert response.status_code == 202, response.json()
     job.refresh_from_db()

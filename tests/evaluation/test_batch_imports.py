@@ -92,6 +92,9 @@ def test_a_score_upload_on_a_batch_page_takes_only_that_batchs_rows(client, setu
                                   mode=ImportJob.Mode.PARTIAL)
     assert errors(unpinned) == set() and unpinned.rows_ok == 2
     assert not BatchImport.objects.filter(job=unpinned).exists()
+    assert entities.batch_pin(unpinned) is None
+    unpinned_page = client.get(reverse("imports:job", args=[unpinned.public_id])).content.decode()
+    assert reverse("evaluation:batch_detail", args=[first.pk]) not in unpinned_page
     assert ScoreSheet.objects.get(application=b_app, component="theory").score == Decimal("82.0")
 
 
@@ -119,7 +122,7 @@ def test_batch_import_start_refuses_other_entities(setup, personas, tmp_path):
 # --- Applications uploaded on a batch's page ---------------------------------------------------
 
 
-def test_an_application_upload_on_a_batch_page_is_pinned_to_it(client, setup, personas, tmp_path):
+def test_an_application_upload_on_a_batch_page_is_pinned_to_it(client, setup, personas, tmp_path, settings):
     first = make_batch(setup)
     other = second_batch(setup)
     zhao, qian, sun = setup.candidates
@@ -136,6 +139,10 @@ def test_an_application_upload_on_a_batch_page_is_pinned_to_it(client, setup, pe
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response.url == reverse("imports:job", args=[job.public_id])
     assert job.entity == "evaluation_applications" and BatchImport.objects.get(job=job).batch == first
+    # the job's page says which batch it is limited to, linking back to it
+    job_page = client.get(response.url).content.decode()
+    assert str(entities.batch_pin(job).label) in job_page and first.name in job_page
+    assert f'href="{reverse("evaluation:batch_detail", args=[first.pk])}"' in job_page
     assert errors(job) == {(4, "批次编号", entities.CODE_OTHER_BATCH)}
     assert messages_by_row(job)[4] == str(entities.ERR_OTHER_BATCH).format(name=first.name, pinned=first.pk,
                                                                            value=other.pk)
@@ -143,6 +150,13 @@ def test_an_application_upload_on_a_batch_page_is_pinned_to_it(client, setup, pe
     client.post(reverse("imports:job_commit", args=[job.public_id]), {"partial": "1"})
     assert sorted(Application.objects.values_list("person__name", "batch")) == [("赵一", first.pk), ("钱二", first.pk)]
     assert not Application.objects.filter(batch=other).exists()
+    # and says so in English
+    with translation.override("en"):
+        assert entities.batch_pin(job).label == f"Evaluation batch: {first.name}"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(response.url).content.decode()
+    translation.activate(settings.LANGUAGE_CODE)  # the middleware left English active in this thread
+    assert "Limited to <a" in english and f"Evaluation batch: {first.name}" in english
 
 
 def test_without_a_batch_column_only_a_pinned_import_knows_the_batch(client, setup, personas, tmp_path):

@@ -36,6 +36,7 @@ from gongjiang.imports.entities.base import (
     Column,
     Entity,
     ImportContext,
+    JobPin,
     RowState,
     WriteResult,
     foreign_dependents,
@@ -195,6 +196,9 @@ class EntriesEntity(Entity):
                help=_("分赛区进行时填写；不填为代表队的默认赛区。"), width=12),
         *member_columns(),
     )
+
+    def pinned_to(self, job: Any) -> JobPin | None:
+        return round_pin(job)
 
     def template_columns(self) -> list[Column]:
         shown = {f"member{n}_{part}" for n in range(2, TEMPLATE_TEAM + 1) for part in ("name", "id_number")}
@@ -555,6 +559,19 @@ def _pinned_round(ctx: ImportContext) -> Any:
     return memo["round"]
 
 
+def round_pin(job: Any) -> JobPin | None:
+    """The round ``job`` is pinned to, for the job's page (Entity.pinned_to)."""
+    from django.urls import reverse
+
+    from gongjiang.competitions.models import RoundImport
+
+    pin = RoundImport.objects.filter(job=job).select_related("round__stage", "round__event").first()
+    if pin is None:
+        return None
+    return JobPin(label=gettext("竞赛轮次：{name}").format(name=pin.round),
+                  url=reverse("competitions:round", args=[pin.round_id]))
+
+
 def _entries_by_number(batch: list[RowState], ctx: ImportContext, rounds: Any) -> None:
     """Set ``values["_entry"]`` for each row: the entry with that number in one of ``rounds``
     (a queryset of the rounds the actor may enter for) — only in the job's round when it was
@@ -617,6 +634,9 @@ class MarksEntity(Entity):
         Column("submit", _("提交成绩单"), ("提交", "是否提交"), rules.choice_normalizer(YES_NO, shown=("是", "否")),
                help=_("填“是”则保存后提交成绩单（提交后不能再改）；不填为只保存。"), example="否", width=10),
     )
+
+    def pinned_to(self, job: Any) -> JobPin | None:
+        return round_pin(job)
 
     def __init__(self) -> None:
         super().__init__()
@@ -814,6 +834,9 @@ class TheoryEntity(Entity):
         Column("reason", _("更正原因"), ("原因", "说明"), rules.text_normalizer(300),
                help=_("成绩锁定后更正时必填。"), width=20),
     )
+
+    def pinned_to(self, job: Any) -> JobPin | None:
+        return round_pin(job)
 
     def require_permission(self, actor: Any) -> None:
         if actor is not None and not _is_judge(actor):

@@ -46,6 +46,7 @@ from gongjiang.imports.entities.base import (
     Column,
     Entity,
     ImportContext,
+    JobPin,
     RowState,
     WriteResult,
     foreign_dependents,
@@ -250,6 +251,19 @@ def pinned_batch(ctx: ImportContext) -> Any:
     return memo["batch"]
 
 
+def batch_pin(job: Any) -> JobPin | None:
+    """The batch ``job`` is pinned to, for the job's page (Entity.pinned_to)."""
+    from django.urls import reverse
+
+    from gongjiang.evaluation.models import BatchImport
+
+    pin = BatchImport.objects.filter(job=job).select_related("batch").first()
+    if pin is None:
+        return None
+    return JobPin(label=gettext("评价批次：{name}").format(name=pin.batch.name),
+                  url=reverse("evaluation:batch_detail", args=[pin.batch_id]))
+
+
 # --- Applications ------------------------------------------------------------------------------
 
 
@@ -343,6 +357,9 @@ class ApplicationsEntity(Entity):
                example="", width=20),
         Column("grounds", _("认定/破格依据"), ("依据", "主要业绩"), rules.text_normalizer(2000), example="", width=30),
     )
+
+    def pinned_to(self, job: Any) -> JobPin | None:
+        return batch_pin(job)
 
     def row_key(self, state: RowState) -> Any:
         values = state.values
@@ -563,6 +580,9 @@ class ScoresEntity(Entity):
         Column("evaluator", _("考评员证卡编号"), ("证卡编号", "考评员证号", "考评员编号"), rules.text_normalizer(40),
                help=_("技能考核和综合评审必填：评分考评员的证卡编号；理论知识考试不填。"), example="KP001", width=16),
     )
+
+    def pinned_to(self, job: Any) -> JobPin | None:
+        return batch_pin(job)
 
     def can_import(self, scope: Any) -> bool:
         return scope is None or scope.can_write

@@ -120,9 +120,11 @@ def _upload(request: HttpRequest, definition: Any, limiter: SizeLimitUploadHandl
 def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
     errors = list(job.row_errors.all()[:PREVIEW_ERRORS]) if job.errors_total else []
     summary = job.summary or {}
+    entity = get_entity(job.entity)
     return {
         "job": job,
-        "entity": get_entity(job.entity),
+        "entity": entity,
+        "pin": entity.pinned_to(job),
         "errors": errors,
         "more_errors": max(job.errors_total - len(errors), 0),
         "preview": summary.get("actions", {}),

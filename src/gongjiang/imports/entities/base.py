@@ -118,6 +118,15 @@ class ImportContext:
         return self.cache.setdefault(name, {})
 
 
+@dataclass(frozen=True)
+class JobPin:
+    """What a job is limited to because it was started from it (an evaluation batch, a
+    competition round): shown on the job's page, linking back."""
+
+    label: str
+    url: str
+
+
 class Entity:
     name: ClassVar[str]
     label: ClassVar[Any]
@@ -145,6 +154,11 @@ class Entity:
             from gongjiang.core.exceptions import PermissionDeniedError
 
             raise PermissionDeniedError(str(ERR_NO_PERMISSION).format(entity=self.label))
+
+    def pinned_to(self, job: Any) -> JobPin | None:
+        """What ``job`` is limited to, if it was started from a page that limits it (a batch's,
+        a round's); None for a job started from the import page, the API or the command line."""
+        return None
 
     # -- the four steps ------------------------------------------------------------------------
     def row_key(self, state: RowState) -> Any:
