@@ -140,3 +140,30 @@ def test_batch_applications_export_refuses_an_invalid_filter(client, city, setup
     assert response.status_code == 302
     assert response.url.startswith(reverse("evaluation:batch_detail", args=[batch.pk]))
     assert not AuditEntry.objects.filter(action=exports.APPLICATION_EXPORT_ACTION).exists()
+
+
+def test_batch_applications_are_paged_and_the_export_takes_every_page(client, city, setup, personas):
+    from gongjiang.evaluation.models import Application
+    from gongjiang.evaluation.services import application_submit
+    from gongjiang.web.forms import DEFAULT_PAGE_SIZE
+    from tests import factories
+    from tests.evaluation.conftest import ELIGIBLE_FOR_4
+
+    batch = make_batch(setup)
+    people = [factories.person(f"申报人{'甲乙丙丁戊己庚辛壬癸'[i % 10]}{'一二三'[i // 10]}", employer=city.yuecheng_machinery,
+                               region_obj=city.yuecheng) for i in range(DEFAULT_PAGE_SIZE + 3)]
+    for person in people:
+        application_submit(actor=None, batch=batch, person=person, grade=4, facts=ELIGIBLE_FOR_4)
+    client.force_login(personas.olga)
+    url = reverse("evaluation:batch_detail", args=[batch.pk])
+    first, second = client.get(url), client.get(url, {"page": 2})
+    first_pks = [a.pk for a in first.context["applications"]]
+    second_pks = [a.pk for a in second.context["applications"]]
+    assert len(first_pks) == DEFAULT_PAGE_SIZE and len(second_pks) == 3
+    assert first.context["page"].paginator.count == DEFAULT_PAGE_SIZE + 3
+    assert "page=2" in first.content.decode()  # the pager links to the next page
+    every = list(Application.objects.filter(batch=batch).order_by("id").values_list("pk", flat=True))
+    assert first_pks + second_pks == every
+    # the export is not limited to the page on screen
+    rows = sheet_rows(client.get(reverse("evaluation:batch_applications_export", args=[batch.pk]), {"page": 2}))
+    assert column(rows, "申报编号") == every

@@ -331,7 +331,8 @@ def _batch_context(request: HttpRequest, batch: EvaluationBatch) -> dict[str, An
     user = request.user
     can_write = selectors.batch_queryset(user, write=True).filter(pk=batch.pk).exists()
     listed, filters = batch_applications_state(request, batch)
-    applications = list(listed)
+    page, size = paginate(request, listed)  # a large batch has thousands of applications
+    applications = list(page.object_list)
     person = getattr(user, "person", None)
     mine = Application.objects.filter(batch=batch, person=person).exclude(status="withdrawn").first() if person else None
     publicity = getattr(batch, "publicity", None) if batch.status in ("publicity", "certified") else None
@@ -339,6 +340,7 @@ def _batch_context(request: HttpRequest, batch: EvaluationBatch) -> dict[str, An
     return {
         "batch": batch,
         "applications": applications,
+        "page": page, "page_size": size, "page_numbers": page_window(page), "query": filter_query(request),
         "filter_errors": filters.errors,
         "application_statuses": Application.Status.choices,
         "application_results": Application.Result.choices,
