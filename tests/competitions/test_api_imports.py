@@ -84,6 +84,8 @@ def test_marks_upload_creates_a_job_that_commits_through_the_imports_api(contest
     assert data["rows"] == {"total": 2, "ok": 2, "failed": 0} and data["can_commit"] is True
     assert data["preview"]["actions"] == {"created": 2, "updated": 0, "unchanged": 0}
     assert RoundImport.objects.get(job=job).round == contest.first_round
+    assert data["pinned_to"]["label"] == f"竞赛轮次：{contest.first_round}"
+    assert data["pinned_to"]["url"].endswith(f"/competitions/rounds/{contest.first_round.pk}/")
     assert not Mark.objects.exists()  # nothing written before the job is confirmed
     # the job's page names the round it is limited to, linking back to it
     from django.test import Client

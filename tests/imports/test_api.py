@@ -112,6 +112,7 @@ def test_upload_status_errors_commit_partial_and_rollback(personas, roster, ids)
     assert data["preview"]["actions"] == {"created": 1, "updated": 0, "unchanged": 0}
     assert {c["key"] for c in data["preview"]["columns"]} >= {"name", "id_number", "employer"}
     assert data["can_commit"] is True and data["links"]["report_xlsx"].endswith("/report.xlsx")
+    assert data["pinned_to"] is None  # started through the general endpoint: not limited to a batch or round
     assert imported_people() == set()
     # when: the job and its problems are read
     detail = client.get(job_url(job)).json()

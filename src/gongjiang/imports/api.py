@@ -207,6 +207,11 @@ class ImportJobLinksOutput(serializers.Serializer):
     rollback = serializers.URLField(label=_("撤销导入"))
 
 
+class ImportJobPinOutput(serializers.Serializer):
+    label = serializers.CharField(label=_("名称"))
+    url = serializers.URLField(label=_("页面地址"))
+
+
 class ImportJobOutput(serializers.Serializer):
     id = serializers.UUIDField(label=_("任务编号"))
     entity = serializers.CharField(label=_("导入内容代码"))
@@ -235,6 +240,7 @@ class ImportJobOutput(serializers.Serializer):
     can_cancel = serializers.BooleanField(label=_("可以取消"))
     can_rollback = serializers.BooleanField(label=_("可以撤销"))
     links = ImportJobLinksOutput(label=_("链接"))
+    pinned_to = ImportJobPinOutput(allow_null=True, label=_("只导入到（从评价批次或竞赛轮次的页面发起的任务）"))
 
 
 def _pairs(items: Any) -> list[tuple[str, str]]:
@@ -259,7 +265,12 @@ def job_data(job: ImportJob, request: Request) -> dict[str, Any]:
         return request.build_absolute_uri(reverse(name, args=[job.public_id]))
 
     report_available = bool(job.scratch_dir) and job.has_report and services.report_path(job).exists()
+    try:
+        pin = get_entity(job.entity).pinned_to(job)
+    except ApplicationError:
+        pin = None
     return {
+        "pinned_to": {"label": pin.label, "url": request.build_absolute_uri(pin.url)} if pin else None,
         "id": job.public_id,
         "entity": job.entity,
         "entity_label": entity_label,
