@@ -109,3 +109,14 @@ def test_honours_infer_category_and_level_from_the_name(city, workdir):
     assert (again.rows_created, again.rows_unchanged) == (0, 2)
     services.import_job_rollback(job=job, actor=None)
     assert not Honor.objects.filter(person=holder).exists()
+
+
+def test_the_context_knows_its_jobs_public_id_only_from_a_job_reference():
+    import uuid
+
+    from gongjiang.imports.entities.base import ImportContext
+
+    public_id = uuid.uuid4()
+    assert ImportContext(actor=None, job_ref=f"imports:{public_id}").job_public_id == public_id
+    for ref in ("", "imports:", "imports:not-a-uuid", f"competitions:{public_id}"):
+        assert ImportContext(actor=None, job_ref=ref).job_public_id is None

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -549,10 +548,7 @@ def _pinned_round(ctx: ImportContext) -> Any:
 
     memo = ctx.memo("competitions.pinned_round")
     if "round" not in memo:
-        try:  # job_ref is "imports:<job's public id>" (imports.services._context_for)
-            public_id = uuid.UUID(ctx.job_ref.removeprefix("imports:")) if ctx.job_ref.startswith("imports:") else None
-        except ValueError:
-            public_id = None
+        public_id = ctx.job_public_id
         pin = (RoundImport.objects.filter(job__public_id=public_id).select_related("round__stage", "round__event")
                .first() if public_id is not None else None)
         memo["round"] = pin.round if pin is not None else None

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -241,10 +240,7 @@ def pinned_batch(ctx: ImportContext) -> Any:
 
     memo = ctx.memo("evaluation.pinned_batch")
     if "batch" not in memo:
-        try:  # job_ref is "imports:<job's public id>" (imports.services._context_for)
-            public_id = uuid.UUID(ctx.job_ref.removeprefix("imports:")) if ctx.job_ref.startswith("imports:") else None
-        except ValueError:
-            public_id = None
+        public_id = ctx.job_public_id
         pin = (BatchImport.objects.filter(job__public_id=public_id).select_related("batch").first()
                if public_id is not None else None)
         memo["batch"] = pin.batch if pin is not None else None

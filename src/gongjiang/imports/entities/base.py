@@ -20,6 +20,7 @@ calling :func:`register`.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -108,6 +109,17 @@ class ImportContext:
         # records the check found absent. One created meanwhile by someone else then fails the
         # unique constraint, and the whole import rolls back.
         self.streamed = False
+
+    @property
+    def job_public_id(self) -> uuid.UUID | None:
+        """The import job's public id, from ``job_ref`` ("imports:<id>", services._context_for);
+        None outside a job. Entities find what a job was pinned to by it."""
+        if not self.job_ref.startswith("imports:"):
+            return None
+        try:
+            return uuid.UUID(self.job_ref.removeprefix("imports:"))
+        except ValueError:
+            return None
 
     @property
     def unrestricted(self) -> bool:
