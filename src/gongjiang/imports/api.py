@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import tempfile
 from typing import Any, cast
-from urllib.parse import quote
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.urls import path, reverse
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +45,7 @@ from gongjiang.imports import exporters, reports, safety, selectors, services, t
 from gongjiang.imports.entities.base import Entity, all_entities, get_entity
 from gongjiang.imports.models import ImportJob
 from gongjiang.imports.uploads import SizeLimitUploadHandler
+from gongjiang.imports.views import attachment
 from gongjiang.imports.workbooks import template_workbook
 from gongjiang.orgs.models import Organization
 from gongjiang.orgs.scope import scope_for
@@ -88,12 +88,6 @@ class XlsxRenderer(BaseRenderer):
 FILE_RENDERERS = [JSONRenderer, XlsxRenderer]
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
-    # RFC 6266/5987: an ASCII fallback plus the UTF-8 name (as the pages do).
-    response["Content-Disposition"] = f"attachment; filename=\"download.xlsx\"; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
 def _entity_or_404(name: str) -> Entity:
     try:
         return get_entity(name)
@@ -104,16 +98,16 @@ def _entity_or_404(name: str) -> Entity:
 # --- Entities and templates -----------------------------------------------------------------------
 class ImportColumnOutput(serializers.Serializer):
     key = serializers.CharField(label=_("列代码"))
-    label = serializers.CharField(label=_("列名（表头）"))
+    label = serializers.CharField(label=_("列名（表头）"))  # type: ignore[assignment]  # DRF's own attribute name, the API's field
     aliases = serializers.ListField(child=serializers.CharField(), label=_("也可写作"))
-    required = serializers.BooleanField(label=_("必填"))
+    required = serializers.BooleanField(label=_("必填"))  # type: ignore[assignment]  # DRF's own attribute name, the API's field
     help = serializers.CharField(label=_("填写规则"))
     example = serializers.CharField(label=_("示例"))
 
 
 class ImportEntityOutput(serializers.Serializer):
     name = serializers.CharField(label=_("导入内容代码"))
-    label = serializers.CharField(label=_("导入内容"))
+    label = serializers.CharField(label=_("导入内容"))  # type: ignore[assignment]  # DRF's own attribute name, the API's field
     description = serializers.CharField(label=_("说明"))
     template = serializers.URLField(label=_("导入模板（.xlsx）"))
     columns = ImportColumnOutput(many=True, label=_("列"))
@@ -150,7 +144,7 @@ class ImportTemplateApi(APIView):
     def get(self, request: Request, entity: str) -> HttpResponse:
         definition = _entity_or_404(entity)
         response = HttpResponse(template_workbook(definition), content_type=XLSX)
-        return _attachment(response, f"导入模板-{definition.label}.xlsx")
+        return attachment(response, f"导入模板-{definition.label}.xlsx")
 
 
 # --- Jobs ------------------------------------------------------------------------------------------
@@ -199,7 +193,7 @@ class ImportFileErrorOutput(serializers.Serializer):
 
 class ImportJobLinksOutput(serializers.Serializer):
     detail = serializers.URLField(label=_("本任务"))
-    errors = serializers.URLField(label=_("逐行错误"))
+    errors = serializers.URLField(label=_("逐行错误"))  # type: ignore[assignment]  # DRF's own attribute name, the API's field
     report_xlsx = serializers.URLField(allow_null=True, label=_("错误报告（标注了错误的原文件）"))
     report_json = serializers.URLField(label=_("JSON 报告"))
     commit = serializers.URLField(label=_("确认导入"))
@@ -208,7 +202,7 @@ class ImportJobLinksOutput(serializers.Serializer):
 
 
 class ImportJobPinOutput(serializers.Serializer):
-    label = serializers.CharField(label=_("名称"))
+    label = serializers.CharField(label=_("名称"))  # type: ignore[assignment]  # DRF's own attribute name, the API's field
     url = serializers.URLField(label=_("页面地址"))
 
 
@@ -426,7 +420,7 @@ class ImportJobCommitApi(APIView):
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     class InputSerializer(BaseInput):
-        partial = serializers.BooleanField(
+        partial = serializers.BooleanField(  # type: ignore[assignment]  # DRF's own attribute name, the API's field
             required=False, allow_null=True, default=None, label=_("只导入正确的行"),
             help_text=_("true：导入正确的行，跳过有错的行；false：全部正确才导入；不填：按上传时选择的方式"),
         )
@@ -466,13 +460,13 @@ class ImportJobReportXlsxApi(APIView):
     @extend_schema(tags=[TAG], summary=_("错误报告：原文件，错误单元格标红并加“错误说明”列"),
                    responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description=_("错误报告")),
                               404: ERRORS[404]})
-    def get(self, request: Request, public_id: str) -> HttpResponse:
+    def get(self, request: Request, public_id: str) -> HttpResponseBase:
         job = selectors.import_job_get_for_user(user=request.user, public_id=public_id)
         report = services.report_path(job) if job.scratch_dir else None
         if report is None or not job.has_report or not report.exists():
             raise Http404
         response = FileResponse(report.open("rb"), content_type=XLSX)
-        return _attachment(response, f"错误报告-{job.original_filename.rsplit('.', 1)[0]}.xlsx")
+        return attachment(response, f"错误报告-{job.original_filename.rsplit('.', 1)[0]}.xlsx")
 
 
 class ImportReportOutput(serializers.Serializer):
@@ -495,7 +489,7 @@ class ImportReportOutput(serializers.Serializer):
     file_error = ImportFileErrorOutput(allow_null=True, label=_("文件无法导入的原因"))
     errors_total = serializers.IntegerField(label=_("错误数"))
     errors_truncated = serializers.BooleanField(label=_("错误过多，只保存了前一部分"))
-    errors = ImportRowErrorOutput(many=True, label=_("逐行错误"))
+    errors = ImportRowErrorOutput(many=True, label=_("逐行错误"))  # type: ignore[assignment]  # DRF's own attribute name, the API's field
 
 
 class ImportJobReportJsonApi(APIView):
@@ -610,7 +604,7 @@ def _export_parameters() -> list[OpenApiParameter]:
 
 class ExporterOutput(serializers.Serializer):
     name = serializers.CharField(label=_("导出内容代码"))
-    label = serializers.CharField(label=_("导出内容"))
+    label = serializers.CharField(label=_("导出内容"))  # type: ignore[assignment]  # DRF's own attribute name, the API's field
     filters = serializers.ListField(child=serializers.CharField(), label=_("可用的筛选条件"))
     url = serializers.URLField(label=_("导出地址"))
 
@@ -636,7 +630,7 @@ class ExportApi(APIView):
         responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description=_("导出的工作簿")),
                    400: ERRORS[400], 404: ERRORS[404]},
     )
-    def get(self, request: Request, entity: str) -> HttpResponse:
+    def get(self, request: Request, entity: str) -> HttpResponseBase:
         try:
             exporter = exporters.get_exporter(entity)
         except ApplicationError:
@@ -655,7 +649,7 @@ class ExportApi(APIView):
             raise
         handle.seek(0)
         response = FileResponse(handle, content_type=XLSX)
-        return _attachment(response, exporters.export_filename(exporter))
+        return attachment(response, exporters.export_filename(exporter))
 
 
 J = "imports/jobs/<uuid:public_id>/"

@@ -68,12 +68,18 @@ def tuned_for_bulk() -> Iterator[None]:
         connection.connection.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
+def column_name(field: models.Field[Any, Any]) -> str:
+    """A concrete field's column name (Django types it as optional: only concrete fields have one)."""
+    assert field.column is not None, field
+    return field.column
+
+
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     """``count`` fresh primary keys for ``model``, reserved for this transaction."""
     if count <= 0:
         return []
     table = model._meta.db_table
-    pk_column = model._meta.pk.column
+    pk_column = column_name(model._meta.pk)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The sequence's name once (pg_get_serial_sequence per row costs ~3 µs a key, 20×
@@ -98,12 +104,12 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
 ERR_MISSING_PARENT = "{table}.{column}: no row in {parent} for {values} (foreign key check of a bulk copy)"
 
 
-def _foreign_keys(model: type[models.Model], names: Sequence[str]) -> list[tuple[int, models.ForeignKey]]:
+def _foreign_keys(model: type[models.Model], names: Sequence[str]) -> list[tuple[int, models.ForeignKey[Any, Any]]]:
     """(position in ``names``, field) of each database-enforced foreign key among ``names``."""
     fields = {f.attname: f for f in model._meta.concrete_fields}
     return [
-        (index, fields[name]) for index, name in enumerate(names)
-        if fields[name].is_relation and getattr(fields[name], "db_constraint", False)
+        (index, field) for index, name in enumerate(names)
+        if isinstance(field := fields[name], models.ForeignKey) and getattr(field, "db_constraint", True)
     ]
 
 
@@ -121,7 +127,7 @@ def _may_skip_fk_triggers(model: type[models.Model]) -> bool:
             cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
             row = cursor.fetchone()
             allowed = bool(row and row[0])
-            if not allowed and connection.pg_version >= 150000:
+            if not allowed and getattr(connection, "pg_version", 0) >= 150000:
                 cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
                 allowed = bool(cursor.fetchone()[0])
             if allowed:
@@ -133,7 +139,7 @@ def _may_skip_fk_triggers(model: type[models.Model]) -> bool:
     return memo[table]
 
 
-def check_parents(model: type[models.Model], checks: list[tuple[models.ForeignKey, set[Any]]]) -> None:
+def check_parents(model: type[models.Model], checks: list[tuple[models.ForeignKey[Any, Any], set[Any]]]) -> None:
     """What PostgreSQL's foreign-key triggers check for the rows just copied, set-wise: each
     value must name an existing parent row, which is locked ``FOR KEY SHARE`` until commit
     (so that nobody deletes it meanwhile), exactly as the trigger would lock it."""
@@ -142,7 +148,7 @@ def check_parents(model: type[models.Model], checks: list[tuple[models.ForeignKe
             if not values:
                 continue
             parent = field.target_field.model
-            target = field.target_field.column
+            target = column_name(field.target_field)
             cursor.execute(
                 f"SELECT {connection.ops.quote_name(target)} FROM {connection.ops.quote_name(parent._meta.db_table)} "  # noqa: S608
                 f"WHERE {connection.ops.quote_name(target)} = ANY(%s) FOR KEY SHARE",
@@ -262,14 +268,14 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     extra_names, extra_values = _column_plan(model, columns)
     names = [*columns, *extra_names]
     fields = {f.attname: f for f in model._meta.concrete_fields}
-    quoted_columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in names)
+    quoted_columns = ", ".join(connection.ops.quote_name(column_name(fields[name])) for name in names)
     table = connection.ops.quote_name(model._meta.db_table)
     tail = tuple(extra_values)
     count = 0
     if connection.vendor == "postgresql":
         foreign_keys = _foreign_keys(model, names) if _may_skip_fk_triggers(model) else []
         full_rows = [(*row, *tail) for row in rows]
-        types = _binary_types(model, [fields[name].column for name in names])
+        types = _binary_types(model, [column_name(fields[name]) for name in names])
         if types is not None:
             full_rows = _dates_as_objects(full_rows, [i for i, name in enumerate(names) if _is_date(fields[name])])
         # The driver's own COPY, so its errors are the driver's: wrap_database_errors turns them
@@ -309,7 +315,7 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
                 count += len(batch)
         return count
     objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
-    model.objects.bulk_create(objects, batch_size=1000)
+    model._default_manager.bulk_create(objects, batch_size=1000)
     return len(objects)
 
 
@@ -321,5 +327,5 @@ def touch(model: type[models.Model], pks: Sequence[int], **values: Any) -> int:
         values.setdefault("updated_at", timezone.now())
     total = 0
     for start in range(0, len(pks), 900):
-        total += model.objects.filter(pk__in=pks[start : start + 900]).update(**values)
+        total += model._default_manager.filter(pk__in=pks[start : start + 900]).update(**values)
     return total

@@ -8,13 +8,20 @@ whoever uploaded it and to platform admins; anything else is a 404).
 from __future__ import annotations
 
 import tempfile
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -36,8 +43,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_ERRORS = 200
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
-    # RFC 6266/5987: an ASCII fallback plus the UTF-8 name, so Chinese names survive every browser.
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+
+
+def attachment(response: _Response, filename: str) -> _Response:
+    """``response`` as a download named ``filename`` (the pages' and the API's files).
+
+    RFC 6266/5987: an ASCII fallback plus the UTF-8 name, so Chinese names survive every browser."""
     response["Content-Disposition"] = f"attachment; filename=\"download.xlsx\"; filename*=UTF-8''{quote(filename)}"
     return response
 
@@ -201,13 +213,13 @@ def job_rollback(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @never_cache
 @require_GET
-def job_report_xlsx(request: HttpRequest, public_id: str) -> HttpResponse:
+def job_report_xlsx(request: HttpRequest, public_id: str) -> HttpResponseBase:
     job = selectors.import_job_get_for_user(user=request.user, public_id=public_id)
     path = services.report_path(job) if job.scratch_dir else None
     if path is None or not job.has_report or not path.exists():
         raise Http404
     response = FileResponse(path.open("rb"), content_type=XLSX)
-    return _attachment(response, f"错误报告-{job.original_filename.rsplit('.', 1)[0]}.xlsx")
+    return attachment(response, f"错误报告-{job.original_filename.rsplit('.', 1)[0]}.xlsx")
 
 
 @login_required
@@ -223,13 +235,13 @@ def job_report_json(request: HttpRequest, public_id: str) -> HttpResponse:
 def template_download(request: HttpRequest, entity: str) -> HttpResponse:
     definition = _entity_or_404(entity)
     response = HttpResponse(template_workbook(definition), content_type=XLSX)
-    return _attachment(response, f"导入模板-{definition.label}.xlsx")
+    return attachment(response, f"导入模板-{definition.label}.xlsx")
 
 
 @login_required
 @never_cache
 @require_GET
-def export(request: HttpRequest, entity: str) -> HttpResponse:
+def export(request: HttpRequest, entity: str) -> HttpResponseBase:
     """The entity's rows the user may see, filtered by the query string, as .xlsx (masked)."""
     try:
         exporter = exporters.get_exporter(entity)
@@ -245,4 +257,4 @@ def export(request: HttpRequest, entity: str) -> HttpResponse:
         return redirect("imports:index")
     handle.seek(0)
     response = FileResponse(handle, content_type=XLSX)
-    return _attachment(response, exporters.export_filename(exporter))
+    return attachment(response, exporters.export_filename(exporter))

@@ -10,6 +10,7 @@ After writing, each holder's derived level is refreshed with
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext
@@ -152,7 +153,7 @@ class CertificatesEntity(Entity):
             else:
                 _pk, occupation_name, grades = values["_occupation"]
                 grade = national_grade(level) if level is not None else None
-                if grades and grade is not None and grade not in grades:
+                if grades and level is not None and grade is not None and grade not in grades:
                     state.error("level", CODE_LEVEL_NOT_IN_OCCUPATION, gettext(ERR_LEVEL_NOT_IN_OCCUPATION).format(
                         occupation=occupation_name, level=SkillLevel(level).label))
         issue = values.get("issue_date")
@@ -307,7 +308,7 @@ def _same_occupation(typed: str, stored_name: str, catalog_name: str, catalog_co
     return bool(typed) and typed in (stored_name, catalog_name, catalog_code) or (not typed and not stored_name)
 
 
-def _changes(current: dict[str, Any], payload: tuple[Any, ...]) -> bool:
+def _changes(current: Mapping[str, Any], payload: tuple[Any, ...]) -> bool:
     fields = _fields(payload)
     if _same_occupation(payload[13], current["occupation_name"], current["occupation__name"] or "",
                         current["occupation__code"] or ""):

@@ -78,7 +78,7 @@ def resolve_holders(batch: list[RowState], ctx: ImportContext) -> None:
         )
     for state in batch:
         state.values["_holder"] = None
-        match = found.get(state.values.get("_holder_hash"))
+        match = found.get(state.values.get("_holder_hash") or "")
         if match is None:
             state.error("holder_id_number", CODE_HOLDER_NOT_FOUND, ERR_HOLDER_NOT_FOUND)
             continue

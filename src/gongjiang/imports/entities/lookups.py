@@ -54,7 +54,7 @@ def find_organization(ctx: ImportContext, *, name: str = "", credit_code: str = 
     if found is not None:
         if isinstance(found, RuleError):
             raise found
-        return found  # type: ignore[no-any-return]
+        return found
     from gongjiang.orgs.models import Organization
 
     if not credit_code and len(name) == 18:
@@ -150,7 +150,7 @@ def find_occupation(ctx: ImportContext, value: str) -> tuple[int, str, list[int]
         found = memo[value]
         if isinstance(found, RuleError):
             raise found
-        return found  # type: ignore[no-any-return]
+        return found
     if re.fullmatch(r"[1-8]-\d{2}-\d{2}-\d{2}", value):
         matches = list(Occupation.objects.filter(code=value)[:2])
     else:
@@ -165,4 +165,4 @@ def find_occupation(ctx: ImportContext, value: str) -> tuple[int, str, list[int]
     memo[value] = result
     if isinstance(result, RuleError):
         raise result
-    return result  # type: ignore[no-any-return]
+    return result
