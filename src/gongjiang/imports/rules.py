@@ -63,15 +63,23 @@ _HALFWIDTH[0x3000] = " "
 # Invisible characters spreadsheets and copy-paste leave behind: zero-width space/joiners, BOM.
 for _invisible in ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"):
     _HALFWIDTH[ord(_invisible)] = None
+# Control characters (a CSV can carry them; PostgreSQL refuses NUL in text): removed. Tab and
+# line breaks are whitespace, collapsed below.
+for _control in (*range(0x00, 0x20), 0x7F):
+    if chr(_control) not in "\t\n\r":
+        _HALFWIDTH[_control] = None
 _TRANSLATE = str.maketrans(_HALFWIDTH)
 
 
 def clean_text(value: str) -> str:
-    """Half-width, invisible characters removed, trimmed, inner whitespace runs collapsed."""
+    """Half-width, invisible and control characters removed, trimmed, inner whitespace runs
+    collapsed."""
     if not value.isascii():
         value = value.translate(_TRANSLATE)
     elif value.isalnum():  # the common case (numbers, codes): nothing to collapse
         return value
+    elif not value.isprintable():  # ASCII control characters
+        value = value.translate(_TRANSLATE)
     return " ".join(value.split())
 
 
