@@ -128,7 +128,7 @@ def rows_for(credential: Any, identity: Identity | None) -> list[tuple[str, str]
     for key, value in fields.items():
         if key in used or key in HIDDEN_KEYS or value in ("", None):
             continue
-        rows.append((FIELD_LABELS.get(key, key), str(value)))
+        rows.append((FIELD_LABELS.get(str(key), str(key)), str(value)))
     rows.append(("证书编号", credential.number or credential.code))
     rows.append(("发证日期", f"{credential.issued_on.year}年{credential.issued_on.month}月{credential.issued_on.day}日"))
     if credential.valid_until:

@@ -41,8 +41,11 @@ def b64url_decode(text: str) -> bytes:
 
 
 class Signer(Protocol):
-    alg: str
-    kid: str
+    @property
+    def alg(self) -> str: ...
+
+    @property
+    def kid(self) -> str: ...
 
     def sign(self, data: bytes) -> bytes: ...
 
