@@ -949,13 +949,11 @@ def round_import_start(*, actor: Any, entity: str, event_round: Any, filename: s
     organiser (PermissionDeniedError otherwise). A refused upload raises ApplicationError as
     ``imports.services.import_job_create`` does, and nothing is stored.
     """
-    from django.db import transaction
 
     from gongjiang.competitions import selectors
     from gongjiang.competitions.models import RoundImport
     from gongjiang.core.exceptions import PermissionDeniedError
     from gongjiang.imports import services as import_services
-    from gongjiang.imports import tasks as import_tasks
 
     if entity not in ROUND_ENTITIES:
         raise ValueError(entity)
@@ -965,12 +963,10 @@ def round_import_start(*, actor: Any, entity: str, event_round: Any, filename: s
     if entity == "competition_theory" and not (judge is not None and judge.is_chief) and not (
             selectors.can_organize(actor, event_round.event.competition)):
         raise PermissionDeniedError(str(ERR_NOT_CHIEF_OR_ORGANIZER))
-    with transaction.atomic():
-        job = import_services.import_job_create(actor=actor, entity=entity, filename=filename, source=source,
-                                                mode=mode, dry_run=dry_run)
-        RoundImport.objects.create(job=job, round=event_round)
-    import_tasks.enqueue_validation(job)
-    return job
+    return import_services.import_job_start_pinned(
+        actor=actor, entity=entity, filename=filename, source=source, mode=mode, dry_run=dry_run,
+        pin=lambda job: RoundImport.objects.create(job=job, round=event_round),
+    )
 
 
 def _judging_text(name: str) -> str:

@@ -787,12 +787,10 @@ def batch_import_start(*, actor: Any, entity: str, batch: Any, filename: str, so
     administrator (PermissionDeniedError otherwise). A refused upload raises ApplicationError as
     ``imports.services.import_job_create`` does, and nothing is stored.
     """
-    from django.db import transaction
 
     from gongjiang.evaluation.models import BatchImport
     from gongjiang.evaluation.selectors import batch_queryset, evaluator_for_user
     from gongjiang.imports import services as import_services
-    from gongjiang.imports import tasks as import_tasks
     from gongjiang.orgs.scope import organization_queryset, scope_for
 
     if entity not in BATCH_ENTITIES:
@@ -804,9 +802,7 @@ def batch_import_start(*, actor: Any, entity: str, batch: Any, filename: str, so
         raise PermissionDeniedError(str(ERR_NOT_BATCH_STAFF))
     if entity == ApplicationsEntity.name and not unrestricted and not organization_queryset(actor, write=True).exists():
         raise PermissionDeniedError(str(ERR_NOT_EMPLOYER))
-    with transaction.atomic():
-        job = import_services.import_job_create(actor=actor, entity=entity, filename=filename, source=source,
-                                                mode=mode, dry_run=dry_run)
-        BatchImport.objects.create(job=job, batch=batch)
-    import_tasks.enqueue_validation(job)
-    return job
+    return import_services.import_job_start_pinned(
+        actor=actor, entity=entity, filename=filename, source=source, mode=mode, dry_run=dry_run,
+        pin=lambda job: BatchImport.objects.create(job=job, batch=batch),
+    )

@@ -164,6 +164,29 @@ def import_job_create(
     return job
 
 
+def import_job_start_pinned(
+    *,
+    actor: Any,
+    entity: str,
+    filename: str,
+    source: Path | Any,
+    pin: Callable[[ImportJob], Any],
+    mode: str = ImportJob.Mode.ATOMIC,
+    dry_run: bool = False,
+) -> ImportJob:
+    """An upload from a page that limits its job (an evaluation batch's, a competition round's):
+    the job and ``pin(job)`` (the app's record of what it is limited to) are stored together,
+    then the check is queued. The caller has checked who may start it."""
+    from gongjiang.imports import tasks
+
+    with transaction.atomic():
+        job = import_job_create(actor=actor, entity=entity, filename=filename, source=source, mode=mode,
+                                dry_run=dry_run)
+        pin(job)
+    tasks.enqueue_validation(job)
+    return job
+
+
 def _progress_writer(job: ImportJob) -> Callable[[str, int, int], None]:
     def write(phase: str, done: int, total: int) -> None:
         job.phase, job.progress_done, job.progress_total = phase, done, total
