@@ -112,3 +112,15 @@ def score_all(batch: Any, setup: Setup, scores: dict[int, tuple[int, int]], *, g
                     score_enter(actor=None, sheet=sheet, score=practical, evaluator=evaluator)
             sheet_submit(actor=None, sheet=sheet)
     sheets_lock(actor=None, batch=batch)
+
+
+def number_of(person: Any) -> str:
+    """A person's ID number in clear (tests write it into import files)."""
+    from gongjiang.people.services import ID_CIPHER_AAD, get_provider
+
+    return get_provider().decrypt(person.id_number_encrypted, associated_data=ID_CIPHER_AAD)
+
+
+def errors(job: Any) -> set[tuple[int, str, str]]:
+    """An import job's row errors as (row, column, code)."""
+    return {(e.row, e.column, e.code) for e in job.row_errors.all()}

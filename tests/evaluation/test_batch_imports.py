@@ -18,9 +18,8 @@ from gongjiang.evaluation.models import Application, BatchImport, EvaluationBatc
 from gongjiang.imports import rules as import_rules
 from gongjiang.imports import services as imports
 from gongjiang.imports.models import ImportJob
-from gongjiang.people.services import ID_CIPHER_AAD, get_provider
 from tests import factories
-from tests.evaluation.conftest import make_batch, run_to_examining
+from tests.evaluation.conftest import errors, make_batch, number_of, run_to_examining
 from tests.imports.conftest import write_xlsx
 
 SCORE_HEADER = ["申报编号", "姓名", "科目", "成绩", "考评员证卡编号"]
@@ -29,14 +28,6 @@ SCORE_HEADER = ["申报编号", "姓名", "科目", "成绩", "考评员证卡�
 @pytest.fixture(autouse=True)
 def scratch(settings, tmp_path):
     settings.IMPORT_SCRATCH_DIR = tmp_path / "scratch"
-
-
-def number_of(person):
-    return get_provider().decrypt(person.id_number_encrypted, associated_data=ID_CIPHER_AAD)
-
-
-def errors(job):
-    return {(e.row, e.column, e.code) for e in job.row_errors.all()}
 
 
 def messages_by_row(job):

@@ -26,12 +26,13 @@ from gongjiang.imports import rules as import_rules
 from gongjiang.imports import services as imports
 from gongjiang.imports.entities import holders
 from gongjiang.imports.models import ImportJob
-from gongjiang.people.services import ID_CIPHER_AAD, get_provider
 from tests import factories
 from tests.evaluation.conftest import (
     ELIGIBLE_FOR_4,
     assign_panel,
+    errors,
     make_batch,
+    number_of,
     run_to_examining,
     score_all,
 )
@@ -43,14 +44,6 @@ FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 @pytest.fixture(autouse=True)
 def scratch(settings, tmp_path):
     settings.IMPORT_SCRATCH_DIR = tmp_path / "scratch"
-
-
-def number_of(person):
-    return get_provider().decrypt(person.id_number_encrypted, associated_data=ID_CIPHER_AAD)
-
-
-def errors(job):
-    return {(e.row, e.column, e.code) for e in job.row_errors.all()}
 
 
 def snapshot():
