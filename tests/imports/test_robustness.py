@@ -44,3 +44,24 @@ def test_first_rows_agrees_with_a_dict(keys):
         if expected is None:
             reference[key] = row
         assert index.first(key, row) == expected
+
+
+repeating = st.sampled_from(["越城机械有限公司", " 越城机械有限公司 ", "本科", "大专/高职", "博士后", "2015-03-01",
+                             "2015年3月1日", "2099-01-01", "330602", "", None, True, 1, 1.0, "1", "数控车工"])
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_batch_normalises_each_row_as_if_it_were_alone(city, data):
+    """Repeated cells are normalised once per batch (pipeline._normalise_column): every row
+    still gets exactly the values and errors it gets on its own, valid and invalid alike,
+    and True, 1, 1.0 and "1" — equal as keys, not as cells — stay apart."""
+    for entity in all_entities():
+        plan = [(index, column.key, column.normalize) for index, column in enumerate(entity.columns)]
+        rows = data.draw(st.lists(st.lists(repeating, min_size=len(plan), max_size=len(plan)), min_size=4,
+                                  max_size=12))
+        chunk = [(number, row) for number, row in enumerate(rows, start=2)]
+        together = pipeline._normalise_batch(plan, entity.required, chunk)
+        for state, (number, row) in zip(together, chunk, strict=True):
+            (alone,) = pipeline._normalise_batch(plan, entity.required, [(number, list(row))])
+            assert (state.number, state.values, state.errors) == (alone.number, alone.values, alone.errors)

@@ -200,6 +200,21 @@ class _Throttle:
 _BUG_ERRORS = (ValueError, TypeError, ArithmeticError, IndexError, KeyError)
 
 
+def _normalise_column(normalize: Callable[[Any], Any], raw: list[Any]) -> list[Any]:
+    """``normalize`` over a column of cells; where the column repeats itself (an employer, a
+    education level, a date: most columns but names and numbers), each distinct text once.
+
+    Normalisers are pure functions of the cell, so a value normalised once stands for all its
+    copies. Only text is shared this way: ``True == 1 == 1.0`` as dictionary keys, but not
+    as cells.
+    """
+    distinct = set(raw)
+    if len(distinct) * 2 > len(raw) or not all(type(value) is str for value in distinct if value is not None):
+        return list(map(normalize, raw))
+    done = {value: normalize(value) for value in distinct}
+    return [done[value] for value in raw]
+
+
 def _normalise_batch(
     plan: list[tuple[int, str, Callable[[Any], Any]]], required: list[str], chunk: list[tuple[int, list[Any]]]
 ) -> list[RowState]:
@@ -217,7 +232,7 @@ def _normalise_batch(
     for index, key, normalize in plan:
         raw = [cells[index] if index < len(cells) else None for _number, cells in chunk]
         try:
-            columns.append(list(map(normalize, raw)))
+            columns.append(_normalise_column(normalize, raw))
             continue
         except (RuleError, *_BUG_ERRORS):
             pass
