@@ -225,3 +225,20 @@ def test_control_characters_are_removed_not_turned_into_spaces():
     assert rules.clean_text("越城\x00机械") == "越城机械"
     assert rules.clean_text("A\x00B\x1bC\x7f") == "ABC"
     assert rules.clean_text(" 车工\t二班\r\n") == "车工 二班"
+
+
+_id_digits = st.sampled_from("0123456789０１２３４５６７８９")
+
+
+@given(st.one_of(
+    st.text(alphabet="0123456789Xx０１２３４５６７８９Ｘ -'", min_size=16, max_size=20),
+    st.builds(lambda digits, last: "".join(digits) + last, st.lists(_id_digits, min_size=17, max_size=17),
+              st.sampled_from("0123456789Xx０９Ｘ")),
+))
+def test_id_number_text_gives_every_form_of_a_number_the_same_text(value):
+    """Already-clean 18-character numbers take a short cut (the common case); every other
+    form — full-width digits, a lowercase x, spaces, dashes, quotes — still ends as the
+    same clean text the long way gives."""
+    expected = rules.clean_text(value).translate(rules._ID_STRIP).upper()
+    assert rules.id_number_text(value) == expected
+    assert rules.id_number_text(expected) == expected

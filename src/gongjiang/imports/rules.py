@@ -394,6 +394,8 @@ def id_number_text(value: Any) -> str:
         if abs(value) >= 10**15:
             raise RuleError(ERR_ID_TRUNCATED, CODE_ID_SCIENTIFIC)
         return str(value)
+    if type(value) is str and len(value) == 18 and value.isascii() and _RESIDENT_SHAPE.fullmatch(value):
+        return value  # the common case, already clean: 17 ASCII digits and a digit or X
     text_value = clean_text(str(value)).translate(_ID_STRIP).upper()
     if _SCIENTIFIC.match(text_value):
         raise RuleError(ERR_ID_TRUNCATED, CODE_ID_SCIENTIFIC)
