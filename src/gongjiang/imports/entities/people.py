@@ -17,6 +17,7 @@ else changes, and the name must match the registry).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any
 
@@ -526,6 +527,9 @@ def _existing_people(hashes: list[str]) -> dict[str, dict[str, Any]]:
                 # One array parameter: ~1.5 ms less client work a batch than 900 placeholders,
                 # and less for the server to parse.
                 where, params = f"{hash_column} = ANY(%s)", [chunk]
+            elif connection.vendor == "sqlite" and connection.features.supports_json_field:
+                # The same on SQLite: one JSON array, unpacked by json_each (built in since 3.38).
+                where, params = f"{hash_column} IN (SELECT value FROM json_each(%s))", [json.dumps(chunk)]
             else:
                 where, params = f"{hash_column} IN ({', '.join(['%s'] * len(chunk))})", chunk
             cursor.execute(f"SELECT {columns} FROM {table} WHERE {where}", params)  # noqa: S608
