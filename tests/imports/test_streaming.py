@@ -120,3 +120,31 @@ def test_streaming_is_not_used_where_a_fork_cannot_see_the_data(tmp_path):
     assert streaming.can_stream(small) is False
     with override_settings(IMPORT_STREAMING=False):
         assert streaming.can_stream(job) is False
+
+
+@pytest.mark.django_db
+def test_the_checking_process_cannot_write_nor_wait_for_the_writers_lock(tmp_path):
+    """The child's connection is read-only: a write — or a write transaction, which would wait
+    for the lock the writing parent holds — fails at once instead of blocking the import."""
+    env, drop = scratch_environment(tmp_path)
+    try:
+        out = _run(
+            "import django, json; django.setup();"
+            "from django.db import connection, transaction, DatabaseError;"
+            "from gongjiang.imports import streaming;"
+            "from gongjiang.orgs.models import Organization;"
+            "streaming.read_only_connection();"
+            "count = Organization.objects.count();"
+            "refused = [];"
+            "exec('try:\\n with transaction.atomic():\\n  Organization.objects.update(name=\"x\")\\n"
+            "except DatabaseError as exc:\\n refused.append(str(exc))');"
+            "print(json.dumps({'count': count, 'refused': refused,"
+            " 'names': list(Organization.objects.values_list('name', flat=True))}))",
+            env,
+        )
+        state = json.loads(out)
+        assert state["count"] == 1  # reads work
+        assert state["refused"] and "read" in state["refused"][0].lower()  # read-only / readonly
+        assert state["names"] == [EMPLOYER]
+    finally:
+        drop()  # type: ignore[operator]

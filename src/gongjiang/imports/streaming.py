@@ -178,6 +178,7 @@ def _check_in_child(job: ImportJob, actor: Any, sender: Connection, receiver: Co
 
     receiver.close()
     try:
+        read_only_connection()
         entity = get_entity(job.entity)
         ctx = services._context_for(job, actor)
 
@@ -202,6 +203,21 @@ def _check_in_child(job: ImportJob, actor: Any, sender: Connection, receiver: Co
     finally:
         sender.close()
         connections.close_all()
+
+
+def read_only_connection() -> None:
+    """Make this process's database connection refuse every write, at once.
+
+    The checking child only reads. Anything that tried to write — or merely to begin a write
+    transaction, as Django does when it first probes some database features — would wait for
+    the write lock the parent holds until the import ends (on SQLite, for the 20 s busy
+    timeout, then fail). Read-only, such an attempt fails immediately instead.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA query_only = ON")
+        elif connection.vendor == "postgresql":
+            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
 
 
 def _send_quietly(sender: Connection, message: bytes) -> None:

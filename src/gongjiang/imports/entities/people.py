@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sqlite3
 from typing import Any
 
 from django.utils.translation import gettext
@@ -527,8 +528,11 @@ def _existing_people(hashes: list[str]) -> dict[str, dict[str, Any]]:
                 # One array parameter: ~1.5 ms less client work a batch than 900 placeholders,
                 # and less for the server to parse.
                 where, params = f"{hash_column} = ANY(%s)", [chunk]
-            elif connection.vendor == "sqlite" and connection.features.supports_json_field:
+            elif connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 38):
                 # The same on SQLite: one JSON array, unpacked by json_each (built in since 3.38).
+                # Not connection.features.supports_json_field: Django finds that out in a
+                # transaction of its own, which waits for the write lock a streamed import's
+                # writer holds.
                 where, params = f"{hash_column} IN (SELECT value FROM json_each(%s))", [json.dumps(chunk)]
             else:
                 where, params = f"{hash_column} IN ({', '.join(['%s'] * len(chunk))})", chunk
