@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -125,26 +126,35 @@ def test_streaming_is_not_used_where_a_fork_cannot_see_the_data(tmp_path):
 @pytest.mark.django_db
 def test_the_checking_process_cannot_write_nor_wait_for_the_writers_lock(tmp_path):
     """The child's connection is read-only: a write — or a write transaction, which would wait
-    for the lock the writing parent holds — fails at once instead of blocking the import."""
+    for the lock the writing parent holds — fails at once instead of blocking the import. On
+    PostgreSQL its look-ups go by index, never by a scan over the rows the parent is adding."""
     env, drop = scratch_environment(tmp_path)
     try:
-        out = _run(
-            "import django, json; django.setup();"
-            "from django.db import connection, transaction, DatabaseError;"
-            "from gongjiang.imports import streaming;"
-            "from gongjiang.orgs.models import Organization;"
-            "streaming.read_only_connection();"
-            "count = Organization.objects.count();"
-            "refused = [];"
-            "exec('try:\\n with transaction.atomic():\\n  Organization.objects.update(name=\"x\")\\n"
-            "except DatabaseError as exc:\\n refused.append(str(exc))');"
-            "print(json.dumps({'count': count, 'refused': refused,"
-            " 'names': list(Organization.objects.values_list('name', flat=True))}))",
-            env,
-        )
+        out = _run(textwrap.dedent("""
+            import django, json
+            django.setup()
+            from django.db import DatabaseError, connection, transaction
+            from gongjiang.imports import streaming
+            from gongjiang.orgs.models import Organization
+            streaming.prepare_checking_connection()
+            count, refused, plan = Organization.objects.count(), [], ""
+            try:
+                with transaction.atomic():
+                    Organization.objects.update(name="x")
+            except DatabaseError as exc:
+                refused.append(str(exc))
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN SELECT id FROM people_person WHERE id_number_hash = ANY(%s)", [["x" * 64] * 3])
+                    plan = " ".join(row[0] for row in cursor.fetchall())
+            names = list(Organization.objects.values_list("name", flat=True))
+            print(json.dumps({"count": count, "refused": refused, "plan": plan, "vendor": connection.vendor, "names": names}))
+        """), env)
         state = json.loads(out)
         assert state["count"] == 1  # reads work
         assert state["refused"] and "read" in state["refused"][0].lower()  # read-only / readonly
         assert state["names"] == [EMPLOYER]
+        if state["vendor"] == "postgresql":
+            assert "Seq Scan" not in state["plan"] and "people_person" in state["plan"], state["plan"]
     finally:
         drop()  # type: ignore[operator]
