@@ -132,3 +132,20 @@ def test_org_admin_cannot_import_staff_of_another_enterprise(city, personas, wor
     out_of_scope = job.row_errors.get(row=12, code="out_of_scope")
     assert out_of_scope.column == "工作单位"
     assert Person.objects.count() == before
+
+
+def test_registered_people_are_found_by_keyed_hash_in_any_form_of_list(city):
+    """The look-up a batch of rows makes (people._existing_people, through hash_lookup) finds
+    exactly the registered people — by hex hashes, the fast path on each database, and with a
+    value that is not hex in the list (then the general path)."""
+    from gongjiang.imports.entities.people import _existing_people
+
+    people = [factories.person(name, employer=city.yuecheng_machinery) for name in ("钱甲", "钱乙", "钱丙")]
+    hashes = [p.id_number_hash for p in people]
+    unknown = hash_id_number("resident_id", factories.make_id_number(sequence=997))
+    for batch in (hashes + [unknown], [unknown, *hashes[:1]], [*hashes, "not-hex 'quoted', {braced}"]):
+        found = _existing_people(batch)
+        expected = {h for h in batch if h in hashes}
+        assert set(found) == expected
+        assert {found[h]["pk"] for h in expected} == {p.pk for p in people if p.id_number_hash in expected}
+    assert _existing_people([]) == {}

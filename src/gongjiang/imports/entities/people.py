@@ -503,6 +503,33 @@ _EXISTING_COLUMNS = ("id", "id_number_hash", "name", "education", "residence_reg
                      "mobile_encrypted", "mobile_masked", "notes")
 
 
+_HEX_LIST = re.compile(r"[0-9a-f]+(?:,[0-9a-f]+)*")
+
+
+def hash_lookup(column: str, hashes: list[str]) -> tuple[str, list[Any]]:
+    """The WHERE clause (and its parameters) that finds rows whose ``column`` is one of
+    ``hashes`` (keyed hashes, lowercase hex), the cheapest way this database takes a list.
+
+    * PostgreSQL: one array, written as an array literal. Handing psycopg the list costs
+      ~3 ms of client time for 900 values (each adapted and quoted), the literal ~0.2 ms;
+      hex needs no quoting, and anything else takes the list path.
+    * SQLite: one JSON array, unpacked by json_each (built in since 3.38). Not
+      connection.features.supports_json_field: Django finds that out in a write transaction
+      of its own, which would wait for the lock a streamed import's writer holds.
+    * Otherwise, a placeholder per value.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        joined = ",".join(hashes)
+        if _HEX_LIST.fullmatch(joined):
+            return f"{column} = ANY(%s::text[])", ["{" + joined + "}"]
+        return f"{column} = ANY(%s)", [hashes]
+    if connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 38):
+        return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(hashes)]
+    return f"{column} IN ({', '.join(['%s'] * len(hashes))})", list(hashes)
+
+
 def _existing_people(hashes: list[str]) -> dict[str, dict[str, Any]]:
     """Registered people by keyed hash, for a batch of rows.
 
@@ -522,20 +549,7 @@ def _existing_people(hashes: list[str]) -> dict[str, dict[str, Any]]:
     hash_column = connection.ops.quote_name(fields["id_number_hash"])
     with connection.cursor() as cursor:
         for start in range(0, len(hashes), 900):
-            chunk = hashes[start : start + 900]
-            params: list[Any]
-            if connection.vendor == "postgresql":
-                # One array parameter: ~1.5 ms less client work a batch than 900 placeholders,
-                # and less for the server to parse.
-                where, params = f"{hash_column} = ANY(%s)", [chunk]
-            elif connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 38):
-                # The same on SQLite: one JSON array, unpacked by json_each (built in since 3.38).
-                # Not connection.features.supports_json_field: Django finds that out in a
-                # transaction of its own, which waits for the write lock a streamed import's
-                # writer holds.
-                where, params = f"{hash_column} IN (SELECT value FROM json_each(%s))", [json.dumps(chunk)]
-            else:
-                where, params = f"{hash_column} IN ({', '.join(['%s'] * len(chunk))})", chunk
+            where, params = hash_lookup(hash_column, hashes[start : start + 900])
             cursor.execute(f"SELECT {columns} FROM {table} WHERE {where}", params)  # noqa: S608
             for row in cursor.fetchall():
                 record = dict(zip(_EXISTING_COLUMNS, row, strict=True))
