@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from gongjiang.catalog.models import Occupation
@@ -28,8 +29,16 @@ from gongjiang.training.forms import (
 from gongjiang.web.forms import DateInput
 
 
-def _all_orgs() -> Any:
+def _all_orgs() -> QuerySet[Organization]:
     return Organization.objects.filter(is_active=True).order_by("kind", "name")
+
+
+def _set_choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
+    """Give the model choice field ``name`` of ``form`` its choices (``form.fields`` is typed
+    as plain ``Field``, which has no ``queryset``)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
 
 
 class ManagedForm(UserForm):
@@ -37,7 +46,7 @@ class ManagedForm(UserForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["managed_by"].queryset = writable_organizations(self.user)
+        _set_choices(self, "managed_by", writable_organizations(self.user))
 
 
 class PartnerForm(ManagedForm):
@@ -62,7 +71,7 @@ class AgreementForm(ManagedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parties"].queryset = _all_orgs()
+        _set_choices(self, "parties", _all_orgs())
 
 
 class DocumentForm(forms.Form):
@@ -88,7 +97,7 @@ class AllianceForm(UserForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["guided_by"].queryset = writable_organizations(self.user)
+        _set_choices(self, "guided_by", writable_organizations(self.user))
 
 
 class MemberForm(forms.Form):
@@ -99,7 +108,7 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = _all_orgs()
+        _set_choices(self, "organization", _all_orgs())
 
 
 class ProjectForm(ManagedForm):
@@ -132,9 +141,9 @@ class EngagementForm(forms.Form):
     joint_project = forms.ModelChoiceField(label=_("联合培养项目"), required=False, queryset=JointProject.objects.none())
     hours = forms.DecimalField(label=_("学时"), required=False, min_value=0, decimal_places=1)
 
-    def __init__(self, *args: Any, projects: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, projects: QuerySet[JointProject], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["joint_project"].queryset = projects
+        _set_choices(self, "joint_project", projects)
 
 
 class EventForm(ManagedForm):
@@ -166,7 +175,7 @@ class RecognitionForm(UserForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decided_by"].queryset = writable_organizations(self.user)
+        _set_choices(self, "decided_by", writable_organizations(self.user))
 
 
 class DecisionForm(forms.Form):
