@@ -209,9 +209,9 @@ def _set_parties(agreement: Agreement, parties: Iterable[PartySpec]) -> None:
     if len(ids) < 2:
         raise ApplicationError(_(ERR_PARTY_COUNT), field="parties")
     existing = {party.organization_id: party for party in agreement.parties.all()}
-    for org_id, party in existing.items():
+    for org_id, dropped in existing.items():
         if org_id not in ids:
-            party.delete()
+            dropped.delete()
     for spec in specs:
         party = existing.get(spec.organization.pk)
         if party is None:
@@ -340,7 +340,7 @@ def agreement_approve(*, actor: Any, agreement: Agreement, party: AgreementParty
         raise ApplicationError(_(ERR_TERMINATED))
     missing = rules.missing_for_approval(_content(agreement))
     if missing:
-        raise ApplicationError(_(rules.ERR_AGREEMENT_INCOMPLETE).format(missing="、".join(missing)))
+        raise ApplicationError(str(rules.ERR_AGREEMENT_INCOMPLETE).format(missing="、".join(missing)))
     try:
         rules.check_approval(presented_hash=content_hash, current_hash=agreement.content_hash)
     except RuleError as exc:
