@@ -180,7 +180,7 @@ def agreement_document_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def agreement_download_view(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_download_view(request: HttpRequest, pk: int) -> FileResponse:
     agreement = selectors.agreement_get_for_user(user=request.user, pk=pk)
     if not agreement.document:
         raise Http404
@@ -253,7 +253,7 @@ def alliance_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def alliance_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def alliance_detail_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     alliance = selectors.alliance_get_for_user(user=request.user, pk=pk)
     can_write = selectors.alliance_queryset(request.user, write=True).filter(pk=alliance.pk).exists()
     members = selectors.alliance_members(alliance=alliance)
