@@ -45,7 +45,7 @@ MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
 # --- outputs ----------------------------------------------------------------------------------
-class ForeignPartnerOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ForeignPartnerOutput(serializers.ModelSerializer):
     organization = OrganizationReference(label=_("机构"))
     country = serializers.CharField(source="organization.country", label=_("国家/地区"))
     managed_by = OrganizationReference(label=_("联系管理单位"))
@@ -56,7 +56,7 @@ class ForeignPartnerOutput(serializers.ModelSerializer):  # type: ignore[type-ar
                   "fields_of_cooperation", "managed_by", "since", "is_active"]
 
 
-class AgreementPartyOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AgreementPartyOutput(serializers.ModelSerializer):
     organization = OrganizationReference(label=_("签约方"))
 
     class Meta:
@@ -65,7 +65,7 @@ class AgreementPartyOutput(serializers.ModelSerializer):  # type: ignore[type-ar
                   "approval_evidence"]
 
 
-class CooperationAgreementOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CooperationAgreementOutput(serializers.ModelSerializer):
     managed_by = OrganizationReference(label=_("管理单位"))
     parties = AgreementPartyOutput(many=True, label=_("签约方"))
 
@@ -76,7 +76,7 @@ class CooperationAgreementOutput(serializers.ModelSerializer):  # type: ignore[t
                   "termination_reason", "alliance", "parties"]
 
 
-class AllianceOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AllianceOutput(serializers.ModelSerializer):
     organization = OrganizationReference(label=_("联盟"))
     guided_by = OrganizationReference(label=_("指导单位"))
 
@@ -85,7 +85,7 @@ class AllianceOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
         fields = ["id", "organization", "founded_on", "guided_by", "secretariat", "description"]
 
 
-class AllianceMemberOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AllianceMemberOutput(serializers.ModelSerializer):
     organization = OrganizationReference(label=_("成员单位"))
 
     class Meta:
@@ -94,7 +94,7 @@ class AllianceMemberOutput(serializers.ModelSerializer):  # type: ignore[type-ar
                   "certificate_issued_on", "left_on"]
 
 
-class JointProjectOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class JointProjectOutput(serializers.ModelSerializer):
     managed_by = OrganizationReference(label=_("管理单位"))
     partners = OrganizationReference(many=True, label=_("合作机构"))
 
@@ -104,7 +104,7 @@ class JointProjectOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
                   "end_date", "status", "description"]
 
 
-class InternationalMentorOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class InternationalMentorOutput(serializers.ModelSerializer):
     managed_by = OrganizationReference(label=_("引进单位"))
 
     class Meta:
@@ -113,13 +113,13 @@ class InternationalMentorOutput(serializers.ModelSerializer):  # type: ignore[ty
                   "is_active"]
 
 
-class MentorEngagementOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class MentorEngagementOutput(serializers.ModelSerializer):
     class Meta:
         model = MentorEngagement
         fields = ["id", "mentor", "program", "joint_project", "description", "start_date", "end_date", "hours"]
 
 
-class ExchangeEventOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ExchangeEventOutput(serializers.ModelSerializer):
     managed_by = OrganizationReference(label=_("主办单位"))
 
     class Meta:
@@ -128,7 +128,7 @@ class ExchangeEventOutput(serializers.ModelSerializer):  # type: ignore[type-arg
                   "description"]
 
 
-class RecognitionOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class RecognitionOutput(serializers.ModelSerializer):
     decided_by = OrganizationReference(label=_("认定单位"))
 
     class Meta:
@@ -138,7 +138,7 @@ class RecognitionOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
                   "document_number", "decided_by"]
 
 
-class ForeignCertificateOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ForeignCertificateOutput(serializers.ModelSerializer):
     number = serializers.CharField(source="certificate.number", label=_("证书编号"))
     holder = serializers.IntegerField(source="certificate.holder_id", label=_("持证人"))
 
@@ -324,7 +324,7 @@ class CooperationAgreementVerifyDocumentApi(APIView):
     class InputSerializer(BaseInput):
         document = serializers.FileField(label=_("待核对的文件"))
 
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    class OutputSerializer(serializers.Serializer):
         matches = serializers.BooleanField(label=_("与协议文本一致"))
         sha256 = serializers.CharField(label=_("文件 SHA-256"))
         document_sha256 = serializers.CharField(label=_("协议文本 SHA-256"))
@@ -657,7 +657,7 @@ class ForeignCertificatesApi(APIView):
 
 
 class InternationalIndicatorsApi(APIView):
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    class OutputSerializer(serializers.Serializer):
         partners_active = serializers.IntegerField(label=_("合作中的境外机构"))
         partners_by_country = serializers.DictField(child=serializers.IntegerField(), label=_("按国家"))
         partners_with_joint_training = serializers.IntegerField(label=_("建立联合培养关系的机构"))
