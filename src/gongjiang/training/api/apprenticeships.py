@@ -353,7 +353,7 @@ class SubsidyClaimCancelApi(_SubsidyClaimActionApi):
 
 # --- points -----------------------------------------------------------------------------------
 class TrainingPointsStatementApi(APIView):
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    class OutputSerializer(serializers.Serializer):
         total = serializers.IntegerField(label=_("积分合计"))
         lines = TrainingPointsEntryOutput(many=True)
 
@@ -369,7 +369,7 @@ class TrainingPointsRankingApi(APIView):
         organization = organization_field(required=False, allow_null=True, label=_("单位"))
         year = serializers.IntegerField(required=False, min_value=2000, max_value=2100, label=_("年度"))
 
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    class OutputSerializer(serializers.Serializer):
         rank = serializers.IntegerField(label=_("名次"))
         person_id = serializers.IntegerField()
         person__name = serializers.CharField(label=_("姓名"))
@@ -402,7 +402,7 @@ class TrainingPointsAdjustApi(APIView):
 
 
 class TrainingIndicatorsApi(APIView):
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    class OutputSerializer(serializers.Serializer):
         people_sent_abroad = serializers.IntegerField(label=_("赴境外研修人数"))
         abroad_person_times = serializers.IntegerField(label=_("赴境外研修人次"))
         person_times_by_kind = serializers.DictField(child=serializers.IntegerField(), label=_("各类培训人次"))

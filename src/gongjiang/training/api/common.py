@@ -102,13 +102,13 @@ def enrollment_field(**kwargs: Any) -> IdReferenceField:
     )
 
 
-class TrainingPersonReference(serializers.Serializer):  # type: ignore[type-arg]
+class TrainingPersonReference(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(label=_("姓名"))
     id_number_masked = serializers.CharField(label=_("证件号码（脱敏）"))
 
 
-class TrainingProgramOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class TrainingProgramOutput(serializers.ModelSerializer):
     organizer = OrganizationReference(label=_("主办单位"))
     provider = OrganizationReference(allow_null=True, label=_("承办/培训机构"))
     host_partner = OrganizationReference(allow_null=True, label=_("境外接待机构"))
@@ -131,14 +131,14 @@ class TrainingProgramOutput(serializers.ModelSerializer):  # type: ignore[type-a
         ]
 
 
-class TrainingSessionOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class TrainingSessionOutput(serializers.ModelSerializer):
     class Meta:
         model = TrainingSession
         fields = ["id", "program", "sequence", "title", "date", "start_time", "end_time", "hours", "location",
                   "teacher"]
 
 
-class TrainingNominationOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class TrainingNominationOutput(serializers.ModelSerializer):
     person = TrainingPersonReference(label=_("人员"))
     employer = OrganizationReference(allow_null=True, label=_("推荐单位"))
     status_label = serializers.CharField(source="get_status_display", label=_("状态"))
@@ -149,7 +149,7 @@ class TrainingNominationOutput(serializers.ModelSerializer):  # type: ignore[typ
                   "decision_note", "decided_at"]
 
 
-class TrainingEnrollmentOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class TrainingEnrollmentOutput(serializers.ModelSerializer):
     person = TrainingPersonReference(label=_("学员"))
     employer = OrganizationReference(allow_null=True, label=_("所在单位"))
     status_label = serializers.CharField(source="get_status_display", label=_("状态"))
@@ -164,20 +164,20 @@ class TrainingEnrollmentOutput(serializers.ModelSerializer):  # type: ignore[typ
                   "completion_verification_code", "evaluation_application_id"]
 
 
-class TrainingPointsEntryOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class TrainingPointsEntryOutput(serializers.ModelSerializer):
     class Meta:
         model = PointsEntry
         fields = ["id", "person", "organization", "program", "enrollment", "kind", "points", "reason",
                   "occurred_on"]
 
 
-class ApprenticeshipStatusChangeOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ApprenticeshipStatusChangeOutput(serializers.ModelSerializer):
     class Meta:
         model = ApprenticeshipStatusChange
         fields = ["from_status", "to_status", "changed_on", "reason"]
 
 
-class ProgressReviewOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ProgressReviewOutput(serializers.ModelSerializer):
     is_fully_signed = serializers.BooleanField(label=_("双导师均已签字"))
 
     class Meta:
@@ -186,7 +186,7 @@ class ProgressReviewOutput(serializers.ModelSerializer):  # type: ignore[type-ar
                   "enterprise_signed_at", "school_signed_at", "is_fully_signed"]
 
 
-class MentorAllowanceOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class MentorAllowanceOutput(serializers.ModelSerializer):
     mentor = TrainingPersonReference(label=_("导师"))
 
     class Meta:
@@ -194,7 +194,7 @@ class MentorAllowanceOutput(serializers.ModelSerializer):  # type: ignore[type-a
         fields = ["id", "apprenticeship", "mentor", "period_start", "period_end", "amount", "paid_on", "note"]
 
 
-class ApprenticeshipOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ApprenticeshipOutput(serializers.ModelSerializer):
     apprentice = TrainingPersonReference(label=_("学徒"))
     employer = OrganizationReference(label=_("用人企业"))
     school = OrganizationReference(label=_("院校/培训机构"))
@@ -221,7 +221,7 @@ class ApprenticeshipDetailOutput(ApprenticeshipOutput):
         fields = [*ApprenticeshipOutput.Meta.fields, "status_changes", "reviews", "mentor_allowances"]
 
 
-class SubsidyPolicyOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class SubsidyPolicyOutput(serializers.ModelSerializer):
     region = RegionReference(label=_("地区"))
 
     class Meta:
@@ -231,7 +231,7 @@ class SubsidyPolicyOutput(serializers.ModelSerializer):  # type: ignore[type-arg
                   "claim_window_months", "exclusive_with", "valid_from", "valid_until", "notes", "is_active"]
 
 
-class SubsidyClaimOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class SubsidyClaimOutput(serializers.ModelSerializer):
     person = TrainingPersonReference(label=_("申领人"))
     employer = OrganizationReference(allow_null=True, label=_("所在单位"))
     status_label = serializers.CharField(source="get_status_display", label=_("状态"))
@@ -244,7 +244,7 @@ class SubsidyClaimOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
                   "explanation", "status", "status_label", "paid_on", "note"]
 
 
-class SubsidyAssessmentOutput(serializers.Serializer):  # type: ignore[type-arg]
+class SubsidyAssessmentOutput(serializers.Serializer):
     eligible = serializers.BooleanField(label=_("符合条件"))
     amount = serializers.DecimalField(max_digits=10, decimal_places=2, label=_("核定金额"))
     checks = serializers.ListField(child=serializers.DictField(), label=_("逐项核查"))

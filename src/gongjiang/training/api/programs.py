@@ -214,7 +214,7 @@ class TrainingAttendanceApi(APIView):
         marks = serializers.DictField(child=serializers.ChoiceField(choices=Attendance.Status.choices),
                                       label=_("考勤"), help_text=_("学员编号 → present/absent/leave"))
 
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    class OutputSerializer(serializers.Serializer):
         written = serializers.IntegerField(label=_("记录条数"))
 
     @extend_schema(tags=[TAG], summary=_("记录课次考勤"), request=InputSerializer,
@@ -312,7 +312,7 @@ class TrainingSelectionApi(APIView):
         note = serializers.CharField(required=False, allow_blank=True, label=_("遴选意见"))
         enrolled_on = serializers.DateField(required=False, allow_null=True, label=_("报到日期"))
 
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    class OutputSerializer(serializers.Serializer):
         selected = TrainingNominationOutput(many=True)
         not_selected = TrainingNominationOutput(many=True)
         enrollments = TrainingEnrollmentOutput(many=True)
@@ -380,7 +380,7 @@ class TrainingAssessmentApi(APIView):
 
 
 class TrainingCompleteAllApi(APIView):
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    class OutputSerializer(serializers.Serializer):
         completed = TrainingEnrollmentOutput(many=True)
         refused = serializers.ListField(child=serializers.DictField(), label=_("未结业及原因"))
 
