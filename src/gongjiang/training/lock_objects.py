@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-T = TypeVar("T")
+from django.db import models
+
+T = TypeVar("T", bound=models.Model)
 
 
 def lock(obj: T) -> T:
-    model: Any = type(obj)
+    model: Any = type(obj)  # every model here has ``objects``; django-stubs only knows it per model
     model.objects.select_for_update(no_key=True).filter(pk=obj.pk).order_by("pk").values_list("pk", flat=True).get()
-    obj.refresh_from_db()  # type: ignore[attr-defined]
+    obj.refresh_from_db()
     return obj
 
 
