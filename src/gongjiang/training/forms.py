@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from gongjiang.catalog.levels import SkillLevel
@@ -52,7 +54,11 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.ChoiceField):
-                accepted = "、".join(f"{value}（{label}）" for value, label in field.choices if value != "")
+                # The field has normalised its choices into a list or a lazy iterator of pairs;
+                # django-stubs types the getter with everything the setter accepts.
+                choices = field.choices
+                assert isinstance(choices, (list, BaseChoiceIterator))
+                accepted = "、".join(f"{value}（{label}）" for value, label in choices if value != "")
                 field.error_messages["invalid_choice"] = str(ERR_FILTER_CHOICE).format(
                     accepted=accepted.replace("%", "%%"))
             elif isinstance(field, FilterIntegerField):
@@ -77,6 +83,22 @@ def resolve_person(user: Any, text: str, *, write: bool = False) -> Person | Non
         return queryset.filter(pk=int(value)).first()
     number = normalize_id_number(value)
     return queryset.filter(id_number_hash__in=lookup_hashes(number)).first()
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The choice field ``name`` of ``form`` (``form.fields`` is typed as plain ``Field``, which
+    has no ``choices``)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The model choice field ``name`` of ``form`` (``form.fields`` is typed as plain ``Field``,
+    which has no ``queryset``)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
 
 
 class PersonField(forms.CharField):
@@ -112,7 +134,7 @@ class UserForm(forms.Form):
         return cleaned
 
 
-def writable_organizations(user: Any) -> Any:
+def writable_organizations(user: Any) -> QuerySet[Organization]:
     return organization_queryset(user, write=True).order_by("name")
 
 
@@ -156,10 +178,10 @@ class ProgramForm(UserForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organizer"].queryset = writable_organizations(self.user)
+        model_choice_field(self, "organizer").queryset = writable_organizations(self.user)
         others = Organization.objects.filter(is_active=True).exclude(kind=Organization.Kind.GOVERNMENT).order_by("name")
-        self.fields["provider"].queryset = others
-        self.fields["partners"].queryset = others
+        model_choice_field(self, "provider").queryset = others
+        model_choice_field(self, "partners").queryset = others
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -275,7 +297,8 @@ class ApprenticeshipForm(UserForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["employer"].queryset = writable_organizations(self.user).filter(kind=Organization.Kind.ENTERPRISE)
+        model_choice_field(self, "employer").queryset = writable_organizations(self.user).filter(
+            kind=Organization.Kind.ENTERPRISE)
 
 
 class ApprenticeshipFilterForm(FilterForm):
@@ -370,7 +393,7 @@ class ClaimForm(UserForm):
         super().__init__(*args, **kwargs)
         from gongjiang.training.selectors import apprenticeship_queryset
 
-        self.fields["apprenticeship"].queryset = apprenticeship_queryset(self.user, write=True).select_related(
+        model_choice_field(self, "apprenticeship").queryset = apprenticeship_queryset(self.user, write=True).select_related(
             "apprentice", "employer")
 
     def service_data(self) -> dict[str, Any]:
