@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -308,7 +308,7 @@ def enroll_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def nomination_export_view(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_export_view(request: HttpRequest, pk: int) -> FileResponse:
     program = selectors.program_get_for_user(user=request.user, pk=pk)
     return exports.xlsx_response(title=_("推荐名单"), columns=exports.NOMINATION_COLUMNS,
                                  objects=selectors.nomination_list(user=request.user, program=program),
@@ -316,7 +316,7 @@ def nomination_export_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def enrollment_export_view(request: HttpRequest, pk: int) -> HttpResponse:
+def enrollment_export_view(request: HttpRequest, pk: int) -> FileResponse:
     program = selectors.program_get_for_user(user=request.user, pk=pk)
     return exports.xlsx_response(title=_("学员名单"), columns=exports.ENROLLMENT_COLUMNS,
                                  objects=selectors.enrollment_list(user=request.user, program=program),
@@ -649,7 +649,7 @@ def allowance_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def allowance_list_view(request: HttpRequest) -> HttpResponse:
+def allowance_list_view(request: HttpRequest) -> HttpResponseBase:
     allowances = selectors.mentor_allowance_list(user=request.user)
     if request.GET.get("format") == "xlsx":
         return exports.xlsx_response(title=_("导师带徒津贴"), columns=exports.ALLOWANCE_COLUMNS, objects=allowances,
@@ -662,7 +662,7 @@ def allowance_list_view(request: HttpRequest) -> HttpResponse:
 
 # --- subsidies ----------------------------------------------------------------------------------
 @login_required
-def policy_list_view(request: HttpRequest) -> HttpResponse:
+def policy_list_view(request: HttpRequest) -> HttpResponseBase:
     policies = selectors.policy_list(user=request.user)
     if request.GET.get("format") == "xlsx":
         return exports.xlsx_response(title=_("补贴政策"), columns=exports.POLICY_COLUMNS, objects=policies,
