@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_stubs_ext import StrOrPromise
 
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
 from gongjiang.international.rules import country_name
@@ -54,6 +55,14 @@ from gongjiang.web.listing import ListFilters, list_export
 # --- helpers ---------------------------------------------------------------------------------
 def _person_of(user: Any) -> Any:
     return getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+
+
+def _pk_or_404(text: str) -> int:
+    """A primary key given in the query string; one that is not a number finds nothing (404)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise Http404 from None
 
 
 TRAINING_HOME = [(_("培训项目"), "training:program_list")]
@@ -117,8 +126,9 @@ def program_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(program, name) for name in program_services.PROGRAM_FIELDS}
     initial["partners"] = list(program.partners.all())
     form = forms.ProgramForm(request.POST or None, user=request.user, initial=initial)
-    form.fields["organizer"].queryset = form.fields["organizer"].queryset | type(program.organizer).objects.filter(
-        pk=program.organizer_id)
+    organizer = forms.model_choice_field(form, "organizer")
+    assert organizer.queryset is not None  # ProgramForm always gives it the writable organisations
+    organizer.queryset = organizer.queryset | type(program.organizer).objects.filter(pk=program.organizer_id)
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
         partners = data.pop("partners", [])
@@ -456,7 +466,7 @@ def person_history_view(request: HttpRequest, pk: int) -> HttpResponse:
 def points_view(request: HttpRequest) -> HttpResponse:
     person_id = request.GET.get("person")
     if person_id:
-        person = people_selectors.person_get_for_user(user=request.user, pk=person_id)
+        person = people_selectors.person_get_for_user(user=request.user, pk=_pk_or_404(person_id))
     else:
         person = _person_of(request.user)
         if person is None:
@@ -578,7 +588,7 @@ def apprenticeship_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         sides.append("school")
     allowed = rules.TRANSITIONS.get(record.status, frozenset())
     status_form = forms.StatusChangeForm(initial={"on": timezone.localdate()})
-    status_form.fields["status"].choices = [(s, Apprenticeship.Status(s).label) for s in sorted(allowed)]
+    forms.choice_field(status_form, "status").choices = [(s, Apprenticeship.Status(s).label) for s in sorted(allowed)]
     return render(request, "training/apprenticeship_detail.html", {
         **detail, "can_write": can_write, "sign_sides": sides, "status_form": status_form,
         "review_form": forms.ReviewForm(initial={"review_date": timezone.localdate()}),
@@ -726,7 +736,7 @@ def claim_create_view(request: HttpRequest) -> HttpResponse:
     preview = None
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
-        if "preview" in request.POST or request.htmx:
+        if "preview" in request.POST or getattr(request, "htmx", False):
             person, policy = data.pop("person"), data.pop("policy")
             data.pop("occupation_name", None)
             data["claim_date"] = data.get("claim_date") or timezone.localdate()
@@ -734,7 +744,7 @@ def claim_create_view(request: HttpRequest) -> HttpResponse:
                 preview = subsidy_services.subsidy_preview(person=person, policy=policy, **data)
             except ApplicationError as exc:
                 apply_application_error(form, exc)
-            if request.htmx:
+            if getattr(request, "htmx", False):
                 return render(request, "training/_claim_preview.html", {"preview": preview, "form": form})
         else:
             claim = run_service(form, lambda: subsidy_services.claim_create(actor=request.user, **data))
@@ -793,7 +803,7 @@ def indicators_view(request: HttpRequest) -> HttpResponse:
               counts.people_by_kind.get(kind, 0)) for kind in TrainingProgram.Kind.values]
     apprentice_rows = []
     for kind in Apprenticeship.Kind.values:
-        row = [Apprenticeship.Kind(kind).label]
+        row: list[StrOrPromise | int] = [Apprenticeship.Kind(kind).label]
         row += [counts.apprentices_by_kind_status.get((kind, status), 0) for status in Apprenticeship.Status.values]
         apprentice_rows.append(row)
     return render(request, "training/indicators.html", {
