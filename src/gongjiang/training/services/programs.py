@@ -630,6 +630,7 @@ def enrollment_complete(
     if certificate_number and program.awards_international_certificate:
         from gongjiang.people.services import certificate_record
 
+        assert certificate_issue_date is not None  # a number without a date was refused above
         # The organiser manages this enrolment; recording the certificate it led to is part of
         # completing it, whoever keeps the person's registry entry.
         certificate = certificate_record(
@@ -669,8 +670,10 @@ def _issue_completion_credential(enrollment: Enrollment, *, actor: Any, on: dt.d
     period = f"{program.start_date:%Y.%m.%d}–{program.end_date:%Y.%m.%d}"
     fields: dict[str, Any] = {"program": program.name, "hours": f"{hours.normalize():f}", "period": period,
                               "result": _("合格") if enrollment.assessment_passed else _("结业")}
-    if program.occupation_name or program.occupation:
-        fields["occupation"] = program.occupation_name or program.occupation.name
+    if program.occupation_name:
+        fields["occupation"] = program.occupation_name
+    elif program.occupation is not None:
+        fields["occupation"] = program.occupation.name
     if program.target_level is not None:
         fields["level_name"] = str(SkillLevel(program.target_level).label)
     return credential_issue(
