@@ -28,7 +28,7 @@ from gongjiang.catalog.levels import SkillLevel
 from gongjiang.orgs.models import Membership, Organization
 from gongjiang.people.models import Certificate, Person
 from gongjiang.training import rules, selectors
-from gongjiang.training.models import Apprenticeship, TrainingProgram
+from gongjiang.training.models import Apprenticeship, Nomination, TrainingProgram
 from gongjiang.training.services import apprenticeships as apprenticeship_services
 from gongjiang.training.services import programs as program_services
 from gongjiang.training.services import subsidies as subsidy_services
@@ -89,8 +89,11 @@ def build(context: Any) -> None:
     worker_user = context.users.get(Membership.Role.WORKER)
     demo_worker = getattr(worker_user, "person", None) if worker_user else None
     org_admin = context.users.get(Membership.Role.ORG_ADMIN)
-    demo_firm = Membership.objects.filter(user=org_admin, role=Membership.Role.ORG_ADMIN).first().organization \
-        if org_admin else None
+    demo_firm: Organization | None = None
+    if org_admin:
+        membership = Membership.objects.filter(user=org_admin, role=Membership.Role.ORG_ADMIN).first()
+        assert membership is not None  # the demo's org admin is created with that membership
+        demo_firm = membership.organization
 
     # --- subsidy policies ----------------------------------------------------------------------
     policies: dict[tuple[int, str], Any] = {}
@@ -142,7 +145,11 @@ def build(context: Any) -> None:
             for p in nominees
         ]
         young = [n for n in nominations if n.person.birth_date.year >= 1990]
-        ranked = sorted(nominations, key=lambda n: (-(n.person == demo_worker), -n.score, n.pk))
+        def rank(nomination: Nomination) -> tuple[int, Decimal, int]:
+            assert nomination.score is not None  # every nomination above is given a score
+            return -(nomination.person == demo_worker), -nomination.score, nomination.pk
+
+        ranked = sorted(nominations, key=rank)
         chosen = young[:10]
         chosen += [n for n in ranked if n not in chosen][: TOUR_SIZE - len(chosen)]
         chosen = chosen[:TOUR_SIZE]
@@ -316,8 +323,10 @@ def _apprenticeships(context: Any, *, by_employer: dict[int, list[Person]], coll
         end = rules.add_months(start, months) - dt.timedelta(days=1)
         target = SkillLevel.SENIOR if (apprentice.current_level or 0) >= SkillLevel.INTERMEDIATE else SkillLevel.INTERMEDIATE
         occupation = mentor.primary_occupation
+        employer = mentor.current_employer
+        assert employer is not None  # the mentor is one of this employer's staff
         record = apprenticeship_services.apprenticeship_create(
-            actor=None, kind=kind, apprentice=apprentice, employer=mentor.current_employer, school=school,
+            actor=None, kind=kind, apprentice=apprentice, employer=employer, school=school,
             enterprise_mentor=mentor, school_mentor=teacher, target_level=target, start_date=start,
             planned_end_date=end, contract_start=start - dt.timedelta(days=30),
             contract_end=None if index % 3 == 0 else start + dt.timedelta(days=365 * 3),
