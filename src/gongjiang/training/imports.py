@@ -116,7 +116,8 @@ def _resolve_participants(batch: list[RowState], ctx: ImportContext) -> dict[tup
         values["_holder"] = None
         if not state.ok:
             continue
-        match = people.get(values.get("_holder_hash"))
+        holder_hash = values.get("_holder_hash")
+        match = people.get(holder_hash) if holder_hash else None  # rows without a hash were not looked up
         if match is None:
             state.error("holder_id_number", CODE_HOLDER_NOT_FOUND, ERR_HOLDER_NOT_FOUND)
             continue
