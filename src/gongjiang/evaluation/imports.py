@@ -401,7 +401,8 @@ class ApplicationsEntity(Entity):
         taken = ctx.memo("evaluation.accepted")  # batch pk → accepted so far (database + this file)
         for state in batch:
             values = state.values
-            person = people.get(values.get("_holder_hash"))
+            holder_hash = values.get("_holder_hash")
+            person = people.get(holder_hash) if holder_hash else None
             if person is None:
                 state.error("holder_id_number", CODE_HOLDER_NOT_FOUND, ERR_HOLDER_NOT_FOUND)
                 continue

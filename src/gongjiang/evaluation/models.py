@@ -84,7 +84,8 @@ class BodyScope(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.occupation.name}{'（' + self.work_type.name + '）' if self.work_type_id else ''}"
+        work_type = self.work_type  # None without a query when no work type is set
+        return f"{self.occupation.name}{'（' + work_type.name + '）' if work_type is not None else ''}"
 
 
 class Evaluator(BaseModel):

@@ -408,7 +408,7 @@ def combine(scores: Sequence[Decimal], method: str = "mean") -> Decimal:
 
 def passed(scores: dict[str, Decimal | None], components: Iterable[str], pass_mark: Decimal) -> bool:
     """Every required component must reach the pass mark (百分制, 60 分及以上合格)."""
-    return all(scores.get(c) is not None and scores[c] >= pass_mark for c in components)  # type: ignore[operator]
+    return all((score := scores.get(c)) is not None and score >= pass_mark for c in components)
 
 
 def evaluators_needed(candidates: int, *, minimum: int = 3, candidates_per_evaluator: int = 5) -> int:

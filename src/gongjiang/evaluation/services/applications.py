@@ -174,8 +174,9 @@ def application_submit(
     if actor is not None:
         scope = scope_for(actor)
         own = getattr(getattr(actor, "person", None), "pk", None) == person.pk
+        employer = person.current_employer
         staff = (
-            organization_queryset(actor, write=True).filter(pk=getattr(person.current_employer, "pk", None)).exists()
+            (employer is not None and organization_queryset(actor, write=True).filter(pk=employer.pk).exists())
             or scope.write_everything
         )
         if not own and not staff:

@@ -232,6 +232,7 @@ def evaluator_add(
     if Evaluator.objects.filter(body=body, person=person, role=role).exists():
         collect(errors, "person", ERR_EVALUATOR_TAKEN, name=person.name, role=Evaluator.Role(role).label if role in Evaluator.Role.values else role)
     raise_if(errors, "名册信息有误，请按提示修改。")
+    assert level is not None  # a missing level is an error above
     evaluator = Evaluator(
         body=body, person=person, role=role, level=level, occupation=occupation, card_number=card_number.strip(),
         valid_until=valid_until,
