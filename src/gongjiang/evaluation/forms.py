@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from gongjiang.catalog.models import Occupation, WorkType
@@ -19,6 +20,7 @@ from gongjiang.evaluation.models import (
     PostAppointment,
 )
 from gongjiang.imports.models import ImportJob
+from gongjiang.orgs.models import Organization
 from gongjiang.people.models import Person
 
 GRADE_FIELD_CHOICES = [(str(g), n) for g, n in sorted(rules.GRADE_NAMES.items(), reverse=True)]
@@ -26,7 +28,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class BodyFilingForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("单位"), queryset=None)  # type: ignore[arg-type]
+    organization: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(label=_("单位"), queryset=None)
     filed_name = forms.CharField(label=_("备案名称"), max_length=200, required=False,
                                  help_text=_("留空则使用单位名称；证书上的评价机构名称与此一致"))
     category = forms.ChoiceField(label=_("机构类别"), choices=EvaluationBody.Category.choices)
@@ -39,7 +41,7 @@ class BodyFilingForm(forms.Form):
     valid_from = forms.DateField(label=_("有效期自"), widget=DATE)
     valid_until = forms.DateField(label=_("有效期至"), widget=DATE)
 
-    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
 
@@ -76,7 +78,7 @@ class AppointmentForm(PersonLookupMixin):
 
 class BatchForm(forms.Form):
     name = forms.CharField(label=_("批次名称"), max_length=200)
-    occupation = forms.ModelChoiceField(label=_("职业"), queryset=None)  # type: ignore[arg-type]
+    occupation: forms.ModelChoiceField[Occupation] = forms.ModelChoiceField(label=_("职业"), queryset=None)
     work_type = forms.ModelChoiceField(label=_("工种"), queryset=WorkType.objects.all(), required=False)
     grades = forms.MultipleChoiceField(label=_("认定等级"), choices=GRADE_FIELD_CHOICES,
                                        widget=forms.CheckboxSelectMultiple)
@@ -92,7 +94,7 @@ class BatchForm(forms.Form):
     recheck_share = forms.DecimalField(label=_("抽查复核比例"), min_value=0, max_value=1, decimal_places=2,
                                        initial="0.10")
 
-    def __init__(self, *args: Any, occupations: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, occupations: QuerySet[Occupation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["occupation"].queryset = occupations  # type: ignore[attr-defined]
 
@@ -145,11 +147,11 @@ class StaffApplicationForm(ApplicationForm):
 
 
 class AssignmentForm(forms.Form):
-    evaluator = forms.ModelChoiceField(label=_("考评员"), queryset=None)  # type: ignore[arg-type]
+    evaluator: forms.ModelChoiceField[Evaluator] = forms.ModelChoiceField(label=_("考评员"), queryset=None)
     component = forms.ChoiceField(label=_("科目"), choices=EvaluatorAssignment.Component.choices)
     station = forms.CharField(label=_("考场/工位"), max_length=50, initial="1")
 
-    def __init__(self, *args: Any, evaluators: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, evaluators: QuerySet[Evaluator], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["evaluator"].queryset = evaluators  # type: ignore[attr-defined]
 
@@ -166,9 +168,11 @@ class ObjectionForm(forms.Form):
     raised_by = forms.CharField(label=_("异议人"), max_length=100)
     contact = forms.CharField(label=_("联系方式"), max_length=100, required=False)
     content = forms.CharField(label=_("异议内容"), widget=forms.Textarea(attrs={"rows": 2}))
-    application = forms.ModelChoiceField(label=_("涉及人员"), queryset=None, required=False)  # type: ignore[arg-type]
+    application: forms.ModelChoiceField[Application] = forms.ModelChoiceField(
+        label=_("涉及人员"), queryset=None, required=False
+    )
 
-    def __init__(self, *args: Any, applications: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, applications: QuerySet[Application], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["application"].queryset = applications  # type: ignore[attr-defined]
 
