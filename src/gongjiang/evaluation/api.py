@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -76,7 +77,7 @@ class ScoreSheetOutput(serializers.ModelSerializer):
         return [{"evaluator_id": e.evaluator_id, "score": str(e.score)} for e in sheet.entries.all()]
 
 
-def _page(request: Request, queryset: Any, serializer: type[serializers.BaseSerializer], view: APIView) -> Response:
+def _page(request: Request, queryset: QuerySet[Any], serializer: type[serializers.BaseSerializer[Any]], view: APIView) -> Response:
     from rest_framework.pagination import PageNumberPagination
 
     paginator = PageNumberPagination()
@@ -305,7 +306,7 @@ class EligibilityCheckApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        priors = ()
+        priors: tuple[rules.PriorCertificate, ...] = ()
         if values.get("prior_grade") and values.get("prior_certificate_date"):
             priors = (rules.PriorCertificate(values["prior_grade"], values["prior_certificate_date"]),)
         facts = rules.Facts(
