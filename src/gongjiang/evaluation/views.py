@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.forms import ChoiceField
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,6 +40,7 @@ from gongjiang.evaluation.models import (
     Evaluator,
     Objection,
     PostAppointment,
+    ScoreEntry,
     ScoreSheet,
 )
 from gongjiang.imports.exporters import export_response, filter_summary
@@ -460,7 +463,9 @@ def batch_apply(request: HttpRequest, pk: int) -> HttpResponse:
     if person is None:
         raise PermissionDenied(_("只有登记在人才库中的本人可以在线申报；单位请使用集体申报。"))
     form = forms.ApplicationForm(request.POST or None, initial={"grade": max(batch.grades), "education": person.education})
-    form.fields["grade"].choices = [(str(g), rules.GRADE_NAMES[g]) for g in sorted(batch.grades, reverse=True)]
+    grade_field = form.fields["grade"]
+    assert isinstance(grade_field, ChoiceField)  # a TypedChoiceField; form.fields is typed as plain Fields
+    grade_field.choices = [(str(g), rules.GRADE_NAMES[g]) for g in sorted(batch.grades, reverse=True)]
     preview = None
     if request.method == "POST" and form.is_valid():
         if request.POST.get("preview") or getattr(request, "htmx", False):
@@ -492,7 +497,8 @@ def batch_bulk_apply(request: HttpRequest, pk: int) -> HttpResponse:
     """An employer applies for several of its staff: tick people, give the grade and facts."""
     batch = selectors.open_batches().filter(pk=pk).first() or selectors.batch_get_for_user(user=request.user, pk=pk)
     employers = organization_queryset(request.user, write=True).exclude(kind="government").order_by("name")
-    employer = employers.filter(pk=request.GET.get("employer") or request.POST.get("employer")).first() or employers.first()
+    chosen = request.GET.get("employer") or request.POST.get("employer")
+    employer = (employers.filter(pk=chosen).first() if chosen is not None else None) or employers.first()
     if employer is None:
         raise PermissionDenied
     staff = Person.objects.filter(current_employer__path__startswith=employer.path).order_by("name")[:500]
@@ -605,6 +611,15 @@ def application_reissue(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Scoring ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SheetRow:
+    """One line of the scores page: a sheet, the viewing evaluator's own entry on it, and whether they may enter."""
+
+    sheet: ScoreSheet
+    my_entry: ScoreEntry | None
+    can_enter: bool
+
+
 @login_required
 def batch_scores(request: HttpRequest, pk: int) -> HttpResponse:
     """The score sheets of a batch. Body staff see and lock all; an evaluator enters their own."""
@@ -615,13 +630,18 @@ def batch_scores(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     sheets = list(selectors.sheet_list(batch=batch))
     my_components = set(batch.assignments.filter(evaluator=evaluator).values_list("component", flat=True)) if evaluator else set()
-    for sheet in sheets:
-        sheet.my_entry = next((e for e in sheet.entries.all() if evaluator and e.evaluator_id == evaluator.pk), None)
-        sheet.can_enter = sheet.status == "draft" and batch.status in ("examining", "scoring") and (
-            (sheet.component == "theory" and can_write) or sheet.component in my_components or can_write
+    rows = [
+        SheetRow(
+            sheet=sheet,
+            my_entry=next((e for e in sheet.entries.all() if evaluator and e.evaluator_id == evaluator.pk), None),
+            can_enter=sheet.status == "draft" and batch.status in ("examining", "scoring") and (
+                (sheet.component == "theory" and can_write) or sheet.component in my_components or can_write
+            ),
         )
+        for sheet in sheets
+    ]
     return render(request, "evaluation/scores.html", {
-        "batch": batch, "sheets": sheets, "can_write": can_write, "evaluator": evaluator,
+        "batch": batch, "sheets": sheets, "rows": rows, "can_write": can_write, "evaluator": evaluator,
         "panel": batch.body.evaluators.filter(assignments__batch=batch).distinct().select_related("person"),
         # Managers upload any scores of the batch; an evaluator uploads their own (the import checks each row).
         "upload_form": forms.ScoreUploadForm() if can_write or evaluator is not None else None,
