@@ -53,21 +53,24 @@ def _file(context: Any, organization: Organization, *, category: str, site: str,
     return body
 
 
-def _roster(context: Any, body: EvaluationBody, pool: list[Person], rng: random.Random) -> tuple[list[Evaluator], list[Evaluator]]:
-    """Five 考评员 and three 高级考评员 from outside the body's organisation, and a 督导员."""
-    outside = [p for p in pool if not p.employer_path.startswith(body.organization.path)]
+def _roster(
+    context: Any, body: EvaluationBody, pool: list[Person], rng: random.Random, *, employer_paths: dict[int, str]
+) -> tuple[list[Evaluator], list[Evaluator]]:
+    """Five 考评员 and three 高级考评员 from outside the body's organisation, and a 督导员.
+
+    ``employer_paths`` maps each person's pk to their employer's tree path."""
+    outside = [p for p in pool if not employer_paths[p.pk].startswith(body.organization.path)]
     seniors_pool = [p for p in outside if (p.current_level or 0) >= SkillLevel.SENIOR_TECHNICIAN]
     evaluators_pool = [p for p in outside if SkillLevel.SENIOR <= (p.current_level or 0) < SkillLevel.SENIOR_TECHNICIAN]
     rng.shuffle(seniors_pool)
     rng.shuffle(evaluators_pool)
-    employers: set[int] = set()
-    evaluators, seniors = [], []
+    evaluators: list[Evaluator] = []
+    seniors: list[Evaluator] = []
     for person in evaluators_pool:
         if len(evaluators) == 5:
             break
         evaluators.append(services.evaluator_add(actor=None, body=body, person=person,
                                                  card_number=f"KP{body.site_code[-3:]}{len(evaluators) + 1:03d}"))
-        employers.add(person.current_employer_id)
     for person in seniors_pool:
         if len(seniors) == 3:
             break
@@ -90,12 +93,14 @@ def _batch(body: EvaluationBody, occupation: Occupation, name: str, grades: list
     )
 
 
-def _eligible_candidates(body: EvaluationBody, panel: list[Evaluator], people: list[Person]) -> list[Person]:
+def _eligible_candidates(
+    body: EvaluationBody, panel: list[Evaluator], people: list[Person], *, employer_paths: dict[int, str]
+) -> list[Person]:
     """People the body may evaluate whom no panel member must step aside for (回避)."""
     conflicted = {e.person.current_employer_id for e in panel[:3]}
     chosen = [p for p in people if p.current_employer_id not in conflicted]
     if body.category == "Y":
-        chosen = [p for p in chosen if p.employer_path.startswith(body.organization.path)]
+        chosen = [p for p in chosen if employer_paths[p.pk].startswith(body.organization.path)]
     return chosen
 
 
@@ -150,7 +155,11 @@ def build(context: Any) -> None:
         return
     org_admin = context.users.get(Membership.Role.ORG_ADMIN)
     firm = Membership.objects.filter(user=org_admin, role=Membership.Role.ORG_ADMIN).select_related("organization").first()
-    enterprise = firm.organization if firm else context.organizations["enterprise"][0]
+    # An org admin's role is always at an organisation (orgs.services); the fallback is for a demo without one.
+    enterprise = (
+        firm.organization if firm is not None and firm.organization is not None
+        else context.organizations["enterprise"][0]
+    )
     social_orgs = context.organizations.get("evaluation_body", [])[:2]
     enterprise_body = _file(context, enterprise, category="Y", site="900001", occupations=occupations)
     social_bodies = [
@@ -159,11 +168,10 @@ def build(context: Any) -> None:
     ]
     paths = dict(Organization.objects.values_list("pk", "path"))
     people = [p for p in context.people if p.current_employer_id]
-    for person in people:
-        person.employer_path = paths[person.current_employer_id]
-    staff = [p for p in people if p.employer_path.startswith(enterprise.path)]
-    evaluators, seniors = _roster(context, enterprise_body, people, rng)
-    social_panels = [_roster(context, body, people, rng) for body in social_bodies]
+    employer_paths = {p.pk: paths[p.current_employer_id] for p in people}
+    staff = [p for p in people if employer_paths[p.pk].startswith(enterprise.path)]
+    evaluators, seniors = _roster(context, enterprise_body, people, rng, employer_paths=employer_paths)
+    social_panels = [_roster(context, body, people, rng, employer_paths=employer_paths) for body in social_bodies]
     occupation = occupations[0]
     worker = Person.objects.filter(user=context.users.get(Membership.Role.WORKER)).first()
     juniors = [p for p in staff if (p.current_level or 0) <= SkillLevel.JUNIOR and p != worker]
@@ -192,7 +200,7 @@ def build(context: Any) -> None:
         batch = _batch(body, occupation, f"{year} 年第{'一二'[index]}批{occupation.name}职业技能等级认定", [4],
                        opens=-1, closes=5)
         services.batch_transition(actor=None, batch=batch, target="open")
-        candidates = _eligible_candidates(body, panel, candidates)
+        candidates = _eligible_candidates(body, panel, candidates, employer_paths=employer_paths)
         _apply(batch, candidates, 4, rng)
         _examine(batch, panel)
         _score(batch, panel, rng)
@@ -217,7 +225,7 @@ def build(context: Any) -> None:
         services.batch_transition(actor=None, batch=batch, target="open")
         candidates = [p for p in people if (p.current_level or 0) <= SkillLevel.JUNIOR and p != worker
                       and not p.evaluation_applications.exists()]
-        candidates = _eligible_candidates(body, panel, candidates)
+        candidates = _eligible_candidates(body, panel, candidates, employer_paths=employer_paths)
         rng.shuffle(candidates)
         _apply(batch, candidates[:6], 4, rng)
         if state == "closed":
@@ -251,6 +259,7 @@ def build(context: Any) -> None:
         .select_related("certificate", "person").order_by("id").first()
     )
     if sample is not None:
+        assert sample.certificate is not None  # filtered on certificate__isnull=False
         context.log(f"证书核验示例：证书编号 {sample.certificate.number}，持证人 {sample.person.name}（/verify/）")
     context.log(f"等级认定：{EvaluationBody.objects.count()} 个评价机构，{EvaluationBatch.objects.count()} 个批次，"
                 f"{Application.objects.count()} 份申报")
