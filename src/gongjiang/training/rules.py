@@ -301,7 +301,8 @@ def _amount(terms: PolicyTerms, facts: ClaimFacts, prior: list[PriorClaim], deri
             per_year=_money(per_year), months=facts.months_covered, amount=amount
         ))
     else:
-        amount = _money(terms.amounts_by_level[facts.level])  # type: ignore[index]
+        assert facts.level is not None  # eligible: the level_amount check found the level's amount
+        amount = _money(terms.amounts_by_level[facts.level])
         derivation.append(str(MSG_AMOUNT_BASE).format(level=level_label(facts.level), amount=amount))
     if facts.is_shortage_occupation and terms.shortage_uplift_percent:
         amount = _money(amount * (100 + terms.shortage_uplift_percent) / 100)
