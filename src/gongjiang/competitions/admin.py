@@ -25,7 +25,7 @@ from gongjiang.competitions.models import (
 from gongjiang.core.admin_base import RoleAdminMixin
 
 
-class OrganiserReadOnlyAdmin(RoleAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class OrganiserReadOnlyAdmin(RoleAdminMixin, admin.ModelAdmin):
     competition_path = "competition"
 
     def can_view(self, request: HttpRequest) -> bool:

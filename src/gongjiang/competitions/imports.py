@@ -506,7 +506,7 @@ def _round_id(value: Any) -> int | None:
         raise RuleError(str(ERR_ROUND_ID), CODE_ENTRY) from None
 
 
-class _AspectHeaders(dict):  # type: ignore[type-arg]
+class _AspectHeaders(dict):
     """The alias index of the marks entity: its fixed columns, and any header that looks like an
     aspect code (A1, B2, M3 …) as a column of its own — the aspects differ per event, so they
     cannot be declared once. Which codes belong to the row's event is checked per row."""
@@ -526,7 +526,7 @@ class _AspectHeaders(dict):  # type: ignore[type-arg]
         return found
 
 
-class _AspectColumns(dict):  # type: ignore[type-arg]
+class _AspectColumns(dict):
     def __missing__(self, key: Any) -> Column:
         if isinstance(key, str) and key.startswith(ASPECT_PREFIX):
             return Column(key, key[len(ASPECT_PREFIX):].upper(), normalize=mark_value)

@@ -47,7 +47,7 @@ ERRORS = {
 
 
 class AssignmentsApi(APIView):
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    class OutputSerializer(serializers.Serializer):
         judge = serializers.IntegerField(source="pk")
         event = serializers.IntegerField(source="event.pk")
         event_name = serializers.CharField(source="event.name", label=_("赛项"))
@@ -79,7 +79,7 @@ class RoundStatusApi(APIView):
 
 
 class WorklistApi(APIView):
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    class OutputSerializer(serializers.Serializer):
         entry = BlindEntryOutput()
         sheet = serializers.IntegerField(allow_null=True)
         sheet_status = serializers.CharField(allow_blank=True, label=_("成绩单状态"))
@@ -145,7 +145,7 @@ class SheetReopenApi(APIView):
 class RoundMarksApi(APIView):
     """Every entry's marks per aspect and judge, with disagreement flags (chief judge, organiser)."""
 
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    class OutputSerializer(serializers.Serializer):
         entry = serializers.CharField(label=_("参赛编号"))
         practical_marks = serializers.DecimalField(max_digits=8, decimal_places=2, label=_("实操得分"))
         aspects = serializers.ListField(child=serializers.DictField(), label=_("评分项"))
@@ -174,7 +174,7 @@ class ModerationApi(APIView):
         aspect = serializers.CharField(max_length=20, label=_("评分项编号"))
         reason = serializers.CharField(max_length=300, label=_("复议意见"))
 
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    class OutputSerializer(serializers.Serializer):
         entry = serializers.CharField(label=_("参赛编号"))
         aspect = serializers.CharField(label=_("评分项编号"))
 
@@ -213,7 +213,7 @@ class RoundPublishApi(APIView):
 
 
 class RoundAdvanceApi(APIView):
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    class OutputSerializer(serializers.Serializer):
         advanced = serializers.ListField(child=serializers.CharField(), label=_("晋级的参赛编号"))
 
     @extend_schema(tags=[TAG], summary=_("生成晋级名单（组织方）"), request=None, responses={200: OutputSerializer, **ERRORS})
@@ -236,7 +236,7 @@ class MarkCorrectApi(APIView):
         value = serializers.CharField(max_length=20, label=_("更正后的分数"))
         reason = serializers.CharField(max_length=300, label=_("更正原因"))
 
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         previous_value = serializers.DecimalField(max_digits=6, decimal_places=2, label=_("原分数"))
         new_value = serializers.DecimalField(max_digits=6, decimal_places=2, label=_("更正后"))
@@ -271,7 +271,7 @@ class PublicCompetitionApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
 
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    class OutputSerializer(serializers.Serializer):
         competition = CompetitionOutput()
         rounds = RoundOutput(many=True)
         medal_table = MedalRowOutput(many=True, label=_("奖牌榜（金、银、铜）"))
@@ -293,7 +293,7 @@ class PublicRoundApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
 
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    class OutputSerializer(serializers.Serializer):
         round = RoundOutput()
         results = PublicResultOutput(many=True)
 

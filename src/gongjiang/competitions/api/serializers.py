@@ -86,7 +86,7 @@ def event_field(**kwargs: Any) -> IdReferenceField:
     )
 
 
-def user_field(**kwargs: Any) -> serializers.SlugRelatedField:  # type: ignore[type-arg]
+def user_field(**kwargs: Any) -> serializers.SlugRelatedField:
     from gongjiang.core.models import User
 
     return serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True), **kwargs)
@@ -96,13 +96,13 @@ class ReasonInput(InputSerializer):
     reason = serializers.CharField(max_length=300, label=_("原因"))
 
 
-class StageOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class StageOutput(serializers.ModelSerializer):
     class Meta:
         model = Stage
         fields = ["id", "sequence", "name", "heats", "advancement", "advance_count", "starts_on"]
 
 
-class CompetitionOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CompetitionOutput(serializers.ModelSerializer):
     organizer = OrganizationReference(label=_("主办单位"))
     level_display = serializers.CharField(source="get_level_display", label=_("竞赛级别"))
     status_display = serializers.CharField(source="get_status_display", label=_("状态"))
@@ -121,7 +121,7 @@ class CompetitionDetailOutput(CompetitionOutput):
         fields = [*CompetitionOutput.Meta.fields, "stages"]
 
 
-class AspectOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AspectOutput(serializers.ModelSerializer):
     section = serializers.CharField(source="section.name", label=_("模块"))
 
     class Meta:
@@ -129,7 +129,7 @@ class AspectOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
         fields = ["id", "section", "sequence", "code", "description", "kind", "max_mark", "descriptors"]
 
 
-class RoundOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class RoundOutput(serializers.ModelSerializer):
     stage = serializers.CharField(source="stage.name", label=_("阶段"))
     event = serializers.CharField(source="event.name", label=_("赛项"))
 
@@ -138,7 +138,7 @@ class RoundOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
         fields = ["id", "event", "stage", "status", "locked_at", "published_at", "appeal_deadline", "advanced_at"]
 
 
-class EventOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class EventOutput(serializers.ModelSerializer):
     occupation = OccupationReference(allow_null=True, label=_("职业"))
     work_type = serializers.CharField(source="work_type.name", allow_null=True, default=None, label=_("工种"))
     rounds = RoundOutput(many=True, read_only=True)
@@ -153,7 +153,7 @@ class EventOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
                   "appeal_hours", "rounds", "aspects"]
 
 
-class DelegationOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class DelegationOutput(serializers.ModelSerializer):
     organization = OrganizationReference(label=_("组队单位"))
     quotas = serializers.SerializerMethodField(label=_("名额（赛项编号 → 人数）"))
 
@@ -165,13 +165,13 @@ class DelegationOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
         return {q.event.code: q.max_entries for q in obj.quotas.select_related("event")}
 
 
-class MemberOutput(serializers.Serializer):  # type: ignore[type-arg]
+class MemberOutput(serializers.Serializer):
     person_id = serializers.IntegerField()
     name = serializers.CharField(label=_("姓名"))
     id_number_masked = serializers.CharField(label=_("证件号码"))
 
 
-class EntryOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class EntryOutput(serializers.ModelSerializer):
     event = serializers.CharField(source="event.code", label=_("赛项编号"))
     stage = serializers.CharField(source="round.stage.name", label=_("阶段"))
     delegation = serializers.CharField(source="delegation.name", label=_("代表队"))
@@ -212,13 +212,13 @@ class EntryOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
         return data
 
 
-class BlindEntryOutput(serializers.Serializer):  # type: ignore[type-arg]
+class BlindEntryOutput(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField(label=_("参赛编号"))
     heat = serializers.CharField(label=_("赛区"))
 
 
-class JudgeOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class JudgeOutput(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", label=_("账号"))
     organization = OrganizationReference(allow_null=True, label=_("所在单位"))
     delegation = serializers.CharField(source="delegation.name", allow_null=True, default=None, label=_("所属代表队"))
@@ -235,7 +235,7 @@ class JudgeWithConflictsOutput(JudgeOutput):
         fields = [*JudgeOutput.Meta.fields, "conflicting_entries"]
 
 
-class SheetOutput(serializers.Serializer):  # type: ignore[type-arg]
+class SheetOutput(serializers.Serializer):
     id = serializers.IntegerField(allow_null=True, label=_("成绩单编号（尚未评分时为空）"))
     entry = BlindEntryOutput(label=_("参赛"))
     judge = serializers.CharField(label=_("裁判"))
@@ -253,7 +253,7 @@ def sheet_data(sheet: ScoreSheet | None, *, entry: Entry, judge: Judge) -> dict[
     }).data
 
 
-class AppealOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AppealOutput(serializers.ModelSerializer):
     entry = serializers.CharField(source="entry.number", label=_("参赛编号"))
 
     class Meta:
@@ -261,14 +261,14 @@ class AppealOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
         fields = ["id", "entry", "reason", "status", "outcome", "created_at", "decided_at"]
 
 
-class RewardRuleOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class RewardRuleOutput(serializers.ModelSerializer):
     class Meta:
         model = RewardRule
         fields = ["id", "competition", "sequence", "name", "rank_from", "rank_to", "min_medal", "team_size",
                   "honor_title", "honor_name", "promotion", "promotion_level", "promotion_cap"]
 
 
-class MedalRowOutput(serializers.Serializer):  # type: ignore[type-arg]
+class MedalRowOutput(serializers.Serializer):
     position = serializers.IntegerField(label=_("名次"))
     label = serializers.CharField(label=_("代表队"))
     gold = serializers.IntegerField(label=_("金牌"))
@@ -278,7 +278,7 @@ class MedalRowOutput(serializers.Serializer):  # type: ignore[type-arg]
     points = serializers.IntegerField(label=_("奖牌积分（4/3/2/1）"))
 
 
-class PublicResultOutput(serializers.Serializer):  # type: ignore[type-arg]
+class PublicResultOutput(serializers.Serializer):
     position = serializers.IntegerField(allow_null=True, label=_("名次"))
     number = serializers.CharField(label=_("参赛编号"))
     names = serializers.CharField(label=_("选手（姓名已遮挡）"))

@@ -176,7 +176,7 @@ class StagesApi(APIView):
 
 
 class ProgressApi(APIView):
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    class OutputSerializer(serializers.Serializer):
         round = serializers.IntegerField(source="event_round.pk")
         event = serializers.CharField(source="event_round.event.name", label=_("赛项"))
         stage = serializers.CharField(source="event_round.stage.name", label=_("阶段"))
@@ -439,7 +439,7 @@ class RewardRuleApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class RewardPlanRowOutput(serializers.Serializer):  # type: ignore[type-arg]
+class RewardPlanRowOutput(serializers.Serializer):
     entry = serializers.CharField(source="entry.number", label=_("参赛编号"))
     event = serializers.CharField(source="entry.event.name", label=_("赛项"))
     person = serializers.CharField(source="person.name", label=_("姓名"))
@@ -453,7 +453,7 @@ class RewardPlanRowOutput(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class RewardsApi(APIView):
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    class OutputSerializer(serializers.Serializer):
         applied_at = serializers.DateTimeField(allow_null=True, label=_("兑现时间"))
         problems = serializers.ListField(child=serializers.CharField(), label=_("尚不能兑现的原因"))
         plan = RewardPlanRowOutput(many=True, label=_("奖励名单"))
@@ -563,7 +563,7 @@ class EntryScoresApi(APIView):
         reason = serializers.CharField(required=False, allow_blank=True, max_length=300,
                                        label=_("更正原因（锁定后必填）"))
 
-    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         number = serializers.CharField(label=_("参赛编号"))
         theory_score = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True, label=_("理论成绩"))
