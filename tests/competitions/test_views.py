@@ -219,6 +219,10 @@ def test_worker_enters_themself_and_the_delegation_confirms(contest, personas):
     open_registration(contest, personas)
     wang = client_for(personas.wang)
     assert "我要报名" in wang.get("/competitions/").content.decode()
+    page = wang.get("/competitions/enter/").content.decode()
+    competition = contest.competition.name
+    assert f"{competition} · {contest.yuecheng.name}" in page
+    assert f"{competition} · {contest.event.code} {contest.event.name}" in page
     response = wang.post("/competitions/enter/", {"delegation": contest.yuecheng.pk, "event": contest.event.pk})
     assert response.status_code == 302
     entry = Entry.objects.get()

@@ -23,6 +23,7 @@ from gongjiang.competitions.models import (
     Stage,
 )
 from gongjiang.core.models import User
+from gongjiang.orgs.models import Organization
 from gongjiang.orgs.scope import organization_queryset
 from gongjiang.people.models import Honor
 
@@ -38,13 +39,29 @@ DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The choice field ``name`` of ``form`` (``form.fields`` is typed as plain ``Field``, which
+    has no ``choices``)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The model choice field ``name`` of ``form`` (``form.fields`` is typed as plain ``Field``,
+    which has no ``queryset``)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 def _level(value: str) -> int | None:
     return int(value) if value not in ("", None) else None
 
 
 class CompetitionForm(forms.Form):
     name = forms.CharField(label=_("竞赛名称"), max_length=200)
-    organizer = forms.ModelChoiceField(label=_("主办单位"), queryset=None)  # type: ignore[arg-type]
+    organizer: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(label=_("主办单位"), queryset=None)
     level = forms.ChoiceField(label=_("竞赛级别"), choices=Competition.Level.choices)
     start_date = forms.DateField(label=_("开始日期"), widget=DATE)
     end_date = forms.DateField(label=_("结束日期"), widget=DATE)
@@ -62,7 +79,7 @@ class CompetitionForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organizer"].queryset = organization_queryset(user, write=True).order_by("name")  # type: ignore[attr-defined]
+        model_choice_field(self, "organizer").queryset = organization_queryset(user, write=True).order_by("name")
 
     def stages(self) -> list[dict[str, Any]] | None:
         heats = [h.strip() for h in self.cleaned_data["heats"].replace("，", ",").split(",") if h.strip()]
@@ -178,41 +195,42 @@ class SchemeForm(forms.Form):
 class DelegationForm(forms.Form):
     name = forms.CharField(label=_("代表队名称"), max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=Delegation.Kind.choices)
-    organization = forms.ModelChoiceField(label=_("组队单位"), queryset=None)  # type: ignore[arg-type]
+    organization: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(label=_("组队单位"), queryset=None)
     heat = forms.ChoiceField(label=_("默认赛区"), required=False)
     leader_name = forms.CharField(label=_("领队"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
 
     def __init__(self, *args: Any, user: Any, competition: Competition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organization_queryset(user).order_by("name")  # type: ignore[attr-defined]
+        model_choice_field(self, "organization").queryset = organization_queryset(user).order_by("name")
         heats = [h for s in competition.stages.all() for h in s.heats]
-        self.fields["heat"].choices = [("", "—")] + [(h, h) for h in heats]  # type: ignore[attr-defined]
+        choice_field(self, "heat").choices = [("", "—")] + [(h, h) for h in heats]
 
 
 class QuotaForm(forms.Form):
-    delegation = forms.ModelChoiceField(label=_("代表队"), queryset=None)  # type: ignore[arg-type]
-    event = forms.ModelChoiceField(label=_("赛项"), queryset=None)  # type: ignore[arg-type]
+    delegation: forms.ModelChoiceField[Delegation] = forms.ModelChoiceField(label=_("代表队"), queryset=None)
+    event: forms.ModelChoiceField[CompetitionEvent] = forms.ModelChoiceField(label=_("赛项"), queryset=None)
     max_entries = forms.IntegerField(label=_("名额"), min_value=0, max_value=1000)
 
     def __init__(self, *args: Any, competition: Competition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["delegation"].queryset = competition.delegations.order_by("name")  # type: ignore[attr-defined]
-        self.fields["event"].queryset = competition.events.order_by("code")  # type: ignore[attr-defined]
+        model_choice_field(self, "delegation").queryset = competition.delegations.order_by("name")
+        model_choice_field(self, "event").queryset = competition.events.order_by("code")
 
 
 class JudgeForm(forms.Form):
     username = forms.CharField(label=_("裁判账号（用户名）"), max_length=150)
     name = forms.CharField(label=_("姓名"), max_length=60, required=False)
-    organization = forms.ModelChoiceField(label=_("所在单位"), queryset=None, required=False,  # type: ignore[arg-type]
-                                          help_text=_("用于回避：不能为本单位选手评分。"))
-    delegation = forms.ModelChoiceField(label=_("所属代表队"), queryset=None, required=False)  # type: ignore[arg-type]
+    organization: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
+        label=_("所在单位"), queryset=None, required=False, help_text=_("用于回避：不能为本单位选手评分。"))
+    delegation: forms.ModelChoiceField[Delegation] = forms.ModelChoiceField(
+        label=_("所属代表队"), queryset=None, required=False)
     is_chief = forms.BooleanField(label=_("裁判长"), required=False)
 
     def __init__(self, *args: Any, user: Any, event: CompetitionEvent, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organization_queryset(user).order_by("name")  # type: ignore[attr-defined]
-        self.fields["delegation"].queryset = event.competition.delegations.order_by("name")  # type: ignore[attr-defined]
+        model_choice_field(self, "organization").queryset = organization_queryset(user).order_by("name")
+        model_choice_field(self, "delegation").queryset = event.competition.delegations.order_by("name")
 
     def clean_username(self) -> Any:
         username = self.cleaned_data["username"].strip()
@@ -244,7 +262,7 @@ class RewardRuleForm(forms.Form):
 
 
 class EntryForm(forms.Form):
-    event = forms.ModelChoiceField(label=_("赛项"), queryset=None)  # type: ignore[arg-type]
+    event: forms.ModelChoiceField[CompetitionEvent] = forms.ModelChoiceField(label=_("赛项"), queryset=None)
     id_numbers = forms.CharField(
         label=_("选手证件号码"), widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
         help_text=_("团队赛每行一人。选手须已登记在人才库中，且在您的管理范围内。"),
@@ -254,10 +272,10 @@ class EntryForm(forms.Form):
 
     def __init__(self, *args: Any, delegation: Delegation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["event"].queryset = delegation.competition.events.order_by("code")  # type: ignore[attr-defined]
+        model_choice_field(self, "event").queryset = delegation.competition.events.order_by("code")
         first = selectors.first_stage(delegation.competition)
         heats = first.heats if first else []
-        self.fields["heat"].choices = [("", _("（代表队默认赛区）"))] + [(h, h) for h in heats]  # type: ignore[attr-defined]
+        choice_field(self, "heat").choices = [("", _("（代表队默认赛区）"))] + [(h, h) for h in heats]
 
     def numbers(self) -> list[str]:
         numbers = [line.strip() for line in self.cleaned_data["id_numbers"].splitlines() if line.strip()]
@@ -312,20 +330,30 @@ class CompetitionEditForm(CompetitionForm):
             del self.fields[name]
 
 
+class _OpenDelegationField(forms.ModelChoiceField[Delegation]):
+    """A delegation open for registration, labelled with its competition."""
+
+    def label_from_instance(self, obj: Delegation) -> str:
+        return f"{obj.competition.name} · {obj.name}"
+
+
+class _OpenEventField(forms.ModelChoiceField[CompetitionEvent]):
+    """An event open for registration, labelled with its competition."""
+
+    def label_from_instance(self, obj: CompetitionEvent) -> str:
+        return f"{obj.competition.name} · {obj.code} {obj.name}"
+
+
 class SelfEntryForm(forms.Form):
     """A worker enters a competition through a delegation open for registration."""
 
-    delegation = forms.ModelChoiceField(label=_("代表队"), queryset=None)  # type: ignore[arg-type]
-    event = forms.ModelChoiceField(label=_("赛项"), queryset=None)  # type: ignore[arg-type]
+    delegation = _OpenDelegationField(label=_("代表队"), queryset=None)
+    event = _OpenEventField(label=_("赛项"), queryset=None)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         delegations = selectors.delegations_open_for(user).order_by("competition__name", "name")
-        self.fields["delegation"].queryset = delegations  # type: ignore[attr-defined]
-        self.fields["delegation"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda d: f"{d.competition.name} · {d.name}")
-        self.fields["event"].queryset = CompetitionEvent.objects.filter(  # type: ignore[attr-defined]
+        model_choice_field(self, "delegation").queryset = delegations
+        model_choice_field(self, "event").queryset = CompetitionEvent.objects.filter(
             competition__status=Competition.Status.REGISTRATION, team_size=1
         ).select_related("competition").order_by("competition__name", "code")
-        self.fields["event"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda e: f"{e.competition.name} · {e.code} {e.name}")
