@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 from django.utils.translation import gettext_lazy as _
 
@@ -427,12 +428,15 @@ BY_MEDALS = "medals"  # gold, then silver, then bronze (then 优胜奖)
 BY_POINTS = "points"  # medal points 4/3/2/1, then gold, silver, bronze
 
 
+DelegationKey = TypeVar("DelegationKey", bound=Hashable)
+
+
 def medal_table(
-    awards: Iterable[tuple[Hashable, str]],
+    awards: Iterable[tuple[DelegationKey, str]],
     *,
     order: str = BY_MEDALS,
-    labels: Mapping[Hashable, str] | None = None,
-    include: Iterable[Hashable] = (),
+    labels: Mapping[DelegationKey, str] | None = None,
+    include: Iterable[DelegationKey] = (),
 ) -> list[MedalTableRow]:
     """Count medals per delegation and order the table.
 
@@ -441,7 +445,7 @@ def medal_table(
     every count share a position, as in ranking.
     """
     labels = labels or {}
-    rows: dict[Hashable, MedalTableRow] = {}
+    rows: dict[DelegationKey, MedalTableRow] = {}
     for key in include:
         rows.setdefault(key, MedalTableRow(key=key, label=str(labels.get(key, key))))
     for key, medal in awards:

@@ -417,7 +417,7 @@ def competition_progress(competition: Competition) -> list[RoundProgress]:
         appeals[round_id] = count
     return [
         RoundProgress(
-            event_round=r, entries=r.active_entries,  # type: ignore[attr-defined]
+            event_round=r, entries=r.active_entries,
             sheets_draft=sheet_counts[(r.pk, ScoreSheet.Status.DRAFT)],
             sheets_submitted=sheet_counts[(r.pk, ScoreSheet.Status.SUBMITTED)],
             sheets_locked=sheet_counts[(r.pk, ScoreSheet.Status.LOCKED)],
