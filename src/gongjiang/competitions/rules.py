@@ -314,10 +314,11 @@ class MedalPolicy:
     def counts(self, entrants: int) -> tuple[int, int, int, int | None]:
         """(gold, silver, bronze, excellence) places for ``entrants``; None = by rule, not count."""
         if self.kind == POLICY_FIXED_SHARES:
-            return tuple(  # type: ignore[return-value]
-                int(math.floor(Decimal(share) * entrants))
-                for share in (self.gold, self.silver, self.bronze, self.excellence)
-            )
+
+            def places(share: Decimal) -> int:
+                return int(math.floor(Decimal(share) * entrants))
+
+            return places(self.gold), places(self.silver), places(self.bronze), places(self.excellence)
         if self.kind == POLICY_FIXED_COUNTS:
             return int(self.gold), int(self.silver), int(self.bronze), int(self.excellence)
         return 1, 1, 1, None

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -153,8 +153,10 @@ def compute_results(event_round: EventRound) -> dict[int, EntryResult]:
             )
     if not final and stage.advancement == Stage.Advancement.TOP_OVERALL and stage.advance_count:
         overall = rules.rank(performances.values(), event.tie_breaks)
-        for key in rules.select_top(overall, stage.advance_count):
-            results[key].is_advancing = True
+        advancing_overall = rules.select_top(overall, stage.advance_count)
+        for pk, result in results.items():
+            if pk in advancing_overall:
+                result.is_advancing = True
     return results
 
 
@@ -172,9 +174,10 @@ def _store_results(event_round: EventRound) -> dict[int, EntryResult]:
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
     fields = {f.name: f for f in Entry._meta.concrete_fields}
+    decimal_fields = {name: f for name, f in fields.items() if isinstance(f, models.DecimalField)}
 
     def decimal(name: str, value: Decimal | None) -> Any:
-        field = fields[name]
+        field = decimal_fields[name]
         return ops.adapt_decimalfield_value(value, field.max_digits, field.decimal_places)
 
     rows = [
@@ -438,8 +441,11 @@ def entry_record_scores(
     if theory_score is not None:
         entry.theory_score = Decimal(theory_score).quantize(rules.TWO_PLACES)
         fields.append("theory_score")
-    if completion_seconds is not None or clear_time:
-        entry.completion_seconds = None if clear_time else int(completion_seconds)  # type: ignore[arg-type]
+    if clear_time:
+        entry.completion_seconds = None
+        fields.append("completion_seconds")
+    elif completion_seconds is not None:
+        entry.completion_seconds = int(completion_seconds)
         fields.append("completion_seconds")
     if fields:
         entry.save(update_fields=[*fields, "updated_at"])
