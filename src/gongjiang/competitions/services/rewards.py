@@ -238,7 +238,7 @@ def rewards_apply(*, actor: Any, competition: Competition, issue_date: dt.date |
         ref = f"competitions.entry:{entry.pk}"
         if row.medal:
             medal_label = Medal(row.medal).label
-            honor = people_services.honor_add(
+            medal_honor = people_services.honor_add(
                 actor=None, person=person, title=Honor.Title.COMPETITION_MEDAL,
                 name=_honor_name(f"{competition.name} {event.name} {medal_label}"), level=competition.honor_level,
                 year=competition.year, awarded_by=competition.organizer.name, source="competition", source_ref=ref,
@@ -246,12 +246,12 @@ def rewards_apply(*, actor: Any, competition: Competition, issue_date: dt.date |
             sequence_by_entry[entry.pk] = sequence_by_entry.get(entry.pk, 0) + 1
             credential = _award_credential(actor=actor, competition=competition, entry=entry, person=person,
                                            sequence=sequence_by_entry[entry.pk])
-            MedalHonor.objects.create(entry=entry, person=person, honor=honor, award_reference=credential.code)
+            MedalHonor.objects.create(entry=entry, person=person, honor=medal_honor, award_reference=credential.code)
             honours += 1
             credentials += 1
         for rule in row.rules:
-            honor = None
-            certificate = None
+            honor: Honor | None = None
+            certificate: Certificate | None = None
             previous = new = None
             if rule.honor_title:
                 honor = people_services.honor_add(

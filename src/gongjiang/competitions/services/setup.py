@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from gongjiang.catalog.levels import SkillLevel
@@ -279,6 +279,13 @@ def stage_create(
 # =================================================================================================
 
 
+def _event_field(name: str) -> models.Field[Any, Any]:
+    """The event's own field ``name`` (``get_field`` may also return a reverse relation)."""
+    field = CompetitionEvent._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
+
+
 def _clean_event(data: dict[str, Any], instance: CompetitionEvent | None, competition: Competition) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     cleaned = dict(data)
@@ -288,7 +295,7 @@ def _clean_event(data: dict[str, Any], instance: CompetitionEvent | None, compet
             return cleaned[key]
         if instance is not None:
             return getattr(instance, key)
-        return CompetitionEvent._meta.get_field(key).get_default()
+        return _event_field(key).get_default()
 
     if "code" in cleaned:
         cleaned["code"] = normalize_text(cleaned["code"] or "").upper()
@@ -377,7 +384,7 @@ def event_update(*, actor: Any, event: CompetitionEvent, **data: Any) -> Competi
         raise ValueError(f"not editable: {sorted(unknown)}")
     frozen = [key for key in data if key in RESULT_FIELDS and data[key] != getattr(event, key)]
     if frozen and event.rounds.exclude(status=EventRound.Status.OPEN).exists():
-        labels = "、".join(str(CompetitionEvent._meta.get_field(k).verbose_name) for k in frozen)
+        labels = "、".join(str(_event_field(k).verbose_name) for k in frozen)
         raise ApplicationError(_(ERR_EVENT_FROZEN).format(fields=labels), field=frozen[0])
     cleaned = _clean_event(data, event, event.competition)
     before = audit.snapshot(event)
