@@ -178,14 +178,15 @@ class DemoCompetitions:
                 leader_name=f"{district.name}人社局", contact_phone="0575-8800" + district.code[-4:],
             )
         judges = self.judges(events, prefix="city")
-        for rule in (
-            {"name": "第一名授予“绍兴市技术能手”", "rank_from": 1, "rank_to": 1,
-             "honor_title": Honor.Title.CITY_TECHNICAL_EXPERT, "honor_name": "绍兴市技术能手"},
-            {"name": "优胜奖及以上晋升技师（已是技师的晋升高级技师）", "min_medal": "excellence",
-             "promotion": "to_level", "promotion_level": SkillLevel.TECHNICIAN,
-             "promotion_cap": SkillLevel.SENIOR_TECHNICIAN},
-        ):
-            services.reward_rule_create(actor=None, competition=competition, **rule)
+        services.reward_rule_create(
+            actor=None, competition=competition, name="第一名授予“绍兴市技术能手”", rank_from=1, rank_to=1,
+            honor_title=Honor.Title.CITY_TECHNICAL_EXPERT, honor_name="绍兴市技术能手",
+        )
+        services.reward_rule_create(
+            actor=None, competition=competition, name="优胜奖及以上晋升技师（已是技师的晋升高级技师）",
+            min_medal="excellence", promotion="to_level", promotion_level=SkillLevel.TECHNICIAN,
+            promotion_cap=SkillLevel.SENIOR_TECHNICIAN,
+        )
         services.competition_set_status(actor=None, competition=competition, status="registration")
         by_district: dict[str, list[Person]] = defaultdict(list)
         for person in context.people:
