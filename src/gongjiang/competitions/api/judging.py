@@ -3,6 +3,7 @@ chief judge's moderation, lock, publish and corrections, and the public results.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -397,7 +398,9 @@ class RoundImportApi(ImportJobsApi):
 
     def post(self, request: Request, pk: int) -> Response:  # type: ignore[override]
         event_round = selectors.round_get_for_user(user=request.user, pk=pk)
-        given = [name for name in self.legacy_parameters if str(request.data.get(name) or "").strip()]
+        body = request.data
+        assert isinstance(body, Mapping), "multipart and form bodies parse into a QueryDict"
+        given = [name for name in self.legacy_parameters if str(body.get(name) or "").strip()]
         if given:
             errors: dict[str, list[Any]] = {}
             for name in given:

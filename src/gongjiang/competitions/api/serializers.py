@@ -270,7 +270,7 @@ class RewardRuleOutput(serializers.ModelSerializer):
 
 class MedalRowOutput(serializers.Serializer):
     position = serializers.IntegerField(label=_("名次"))
-    label = serializers.CharField(label=_("代表队"))
+    label = serializers.CharField(label=_("代表队"))  # type: ignore[assignment]  # DRF's own attribute name, the API's field
     gold = serializers.IntegerField(label=_("金牌"))
     silver = serializers.IntegerField(label=_("银牌"))
     bronze = serializers.IntegerField(label=_("铜牌"))

@@ -169,8 +169,8 @@ class StagesApi(APIView):
         serializer = StageInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        data.setdefault("sequence", (selectors.final_stage(competition).sequence + 1)
-                        if selectors.final_stage(competition) else 1)
+        final = selectors.final_stage(competition)
+        data.setdefault("sequence", final.sequence + 1 if final else 1)
         services.stage_create(actor=request.user, competition=competition, **data)
         return Response(_competition_data(request, competition), status=status.HTTP_201_CREATED)
 
