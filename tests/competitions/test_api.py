@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from gongjiang.competitions import services
 from gongjiang.competitions.models import Competition, Entry, EventRound, Mark, ScoreSheet
 from tests import factories
 from tests.api.conftest import SchemaCheckedClient
@@ -145,6 +146,10 @@ def test_judge_sees_numbers_only_and_conflicts(contest, personas, running):
 
 def test_marking_lock_publish_and_public_results(contest, personas, running):
     event_round = contest.first_round
+    problems = services.lock_problems(event_round)
+    assert problems
+    assert client_for(contest.chief.user).get(f"{BASE}rounds/{event_round.pk}/").json()["lock_problems"] == {
+        key: [str(message) for message in messages] for key, messages in problems.items()}
     for judge in (contest.judge2, contest.chief):
         api = client_for(judge.user)
         for entry, a1 in zip(running, (38, 30), strict=True):

@@ -62,10 +62,18 @@ class AssignmentsApi(APIView):
         return Response(self.OutputSerializer(assignments, many=True).data)
 
 
+class _LockProblemsField(serializers.DictField):
+    """What stops the round from being locked, as the view found it (passed in the context)."""
+
+    def get_attribute(self, instance: Any) -> dict[str, list[str]]:
+        problems: dict[str, list[str]] = self.context["lock_problems"]
+        return problems
+
+
 class RoundStatusApi(APIView):
     class OutputSerializer(RoundOutput):
-        lock_problems = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
-                                              label=_("锁定前须处理的问题"))
+        lock_problems = _LockProblemsField(child=serializers.ListField(child=serializers.CharField()),
+                                           label=_("锁定前须处理的问题"))
 
         class Meta(RoundOutput.Meta):
             fields = [*RoundOutput.Meta.fields, "lock_problems"]
@@ -73,10 +81,8 @@ class RoundStatusApi(APIView):
     @extend_schema(tags=[TAG], summary=_("轮次状态（含锁定前须处理的问题）"), responses={200: OutputSerializer, **ERRORS})
     def get(self, request: Request, pk: int) -> Response:
         event_round = selectors.round_get_for_user(user=request.user, pk=pk)
-        event_round.lock_problems = (  # type: ignore[attr-defined]
-            services.lock_problems(event_round) if event_round.status == "open" else {}
-        )
-        return Response(self.OutputSerializer(event_round).data)
+        problems = services.lock_problems(event_round) if event_round.status == "open" else {}
+        return Response(self.OutputSerializer(event_round, context={"lock_problems": problems}).data)
 
 
 class WorklistApi(APIView):

@@ -166,16 +166,18 @@ class DelegationOutput(serializers.ModelSerializer):
 
 
 class MemberOutput(serializers.Serializer):
+    """One member of an entry (an ``EntryMember``)."""
+
     person_id = serializers.IntegerField()
-    name = serializers.CharField(label=_("姓名"))
-    id_number_masked = serializers.CharField(label=_("证件号码"))
+    name = serializers.CharField(source="person.name", label=_("姓名"))
+    id_number_masked = serializers.CharField(source="person.id_number_masked", label=_("证件号码"))
 
 
 class EntryOutput(serializers.ModelSerializer):
     event = serializers.CharField(source="event.code", label=_("赛项编号"))
     stage = serializers.CharField(source="round.stage.name", label=_("阶段"))
     delegation = serializers.CharField(source="delegation.name", label=_("代表队"))
-    members = MemberOutput(many=True, source="member_rows", label=_("选手"))
+    members = MemberOutput(many=True, label=_("选手"))
     status_display = serializers.CharField(source="get_status_display", label=_("状态"))
     results_published = serializers.SerializerMethodField(label=_("成绩已公布"))
     # Results are null until published (embargo), except for the organiser.
@@ -200,10 +202,6 @@ class EntryOutput(serializers.ModelSerializer):
         return obj.round.status == EventRound.Status.PUBLISHED
 
     def to_representation(self, instance: Entry) -> dict[str, Any]:
-        instance.member_rows = [  # type: ignore[attr-defined]
-            {"person_id": m.person_id, "name": m.person.name, "id_number_masked": m.person.id_number_masked}
-            for m in instance.members.all()
-        ]
         data = super().to_representation(instance)
         # Results are embargoed until published, except for those who run the competition.
         if not data["results_published"] and not self.context.get("organizer"):
