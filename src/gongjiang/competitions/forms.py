@@ -26,6 +26,7 @@ from gongjiang.core.models import User
 from gongjiang.orgs.models import Organization
 from gongjiang.orgs.scope import organization_queryset
 from gongjiang.people.models import Honor
+from gongjiang.web.forms import choice_field, model_choice_field
 
 ERR_SCHEME_LINE = _("第 {n} 行应为：模块|编号|评分项|类型（测量/评价）|分值|0分含义;1分含义;2分含义;3分含义（测量类可省略最后一项）")
 ERR_OCCUPATION = _("职业编码“{code}”不在职业分类大典中。")
@@ -37,22 +38,6 @@ TIE_CHOICES = [("", _("（不再比较）")), (rules.TIE_PRACTICAL, _("实操成
                (rules.TIE_THEORY, _("理论成绩高者在前")), (rules.TIE_TIME, _("用时短者在前"))]
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
-    """The choice field ``name`` of ``form`` (``form.fields`` is typed as plain ``Field``, which
-    has no ``choices``)."""
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
-    return field
-
-
-def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
-    """The model choice field ``name`` of ``form`` (``form.fields`` is typed as plain ``Field``,
-    which has no ``queryset``)."""
-    field = form.fields[name]
-    assert isinstance(field, forms.ModelChoiceField)
-    return field
 
 
 def _level(value: str) -> int | None:

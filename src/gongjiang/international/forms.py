@@ -26,7 +26,7 @@ from gongjiang.training.forms import (
     writable_organizations,
     year_filter,
 )
-from gongjiang.web.forms import DateInput
+from gongjiang.web.forms import DateInput, model_choice_field
 
 
 def _all_orgs() -> QuerySet[Organization]:
@@ -34,11 +34,8 @@ def _all_orgs() -> QuerySet[Organization]:
 
 
 def _set_choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
-    """Give the model choice field ``name`` of ``form`` its choices (``form.fields`` is typed
-    as plain ``Field``, which has no ``queryset``)."""
-    field = form.fields[name]
-    assert isinstance(field, forms.ModelChoiceField)
-    field.queryset = queryset
+    """Give the model choice field ``name`` of ``form`` its choices."""
+    model_choice_field(form, name).queryset = queryset
 
 
 class ManagedForm(UserForm):

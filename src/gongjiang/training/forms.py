@@ -24,7 +24,7 @@ from gongjiang.training.models import (
     SubsidyPolicy,
     TrainingProgram,
 )
-from gongjiang.web.forms import DateInput
+from gongjiang.web.forms import DateInput, model_choice_field
 
 ERR_PERSON_NOT_FOUND = _("没有找到该人员，或该人员不在您的管理范围内。请填写人员编号或完整证件号码。")
 LEVEL_CHOICES = [("", "—"), *SkillLevel.choices]
@@ -83,22 +83,6 @@ def resolve_person(user: Any, text: str, *, write: bool = False) -> Person | Non
         return queryset.filter(pk=int(value)).first()
     number = normalize_id_number(value)
     return queryset.filter(id_number_hash__in=lookup_hashes(number)).first()
-
-
-def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
-    """The choice field ``name`` of ``form`` (``form.fields`` is typed as plain ``Field``, which
-    has no ``choices``)."""
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
-    return field
-
-
-def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
-    """The model choice field ``name`` of ``form`` (``form.fields`` is typed as plain ``Field``,
-    which has no ``queryset``)."""
-    field = form.fields[name]
-    assert isinstance(field, forms.ModelChoiceField)
-    return field
 
 
 class PersonField(forms.CharField):

@@ -48,7 +48,7 @@ from gongjiang.training.pages import (
 from gongjiang.training.services import apprenticeships as apprenticeship_services
 from gongjiang.training.services import programs as program_services
 from gongjiang.training.services import subsidies as subsidy_services
-from gongjiang.web.forms import apply_application_error
+from gongjiang.web.forms import apply_application_error, choice_field, model_choice_field
 from gongjiang.web.listing import ListFilters, list_export
 
 
@@ -126,7 +126,7 @@ def program_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(program, name) for name in program_services.PROGRAM_FIELDS}
     initial["partners"] = list(program.partners.all())
     form = forms.ProgramForm(request.POST or None, user=request.user, initial=initial)
-    organizer = forms.model_choice_field(form, "organizer")
+    organizer = model_choice_field(form, "organizer")
     assert organizer.queryset is not None  # ProgramForm always gives it the writable organisations
     organizer.queryset = organizer.queryset | type(program.organizer).objects.filter(pk=program.organizer_id)
     if request.method == "POST" and form.is_valid():
@@ -588,7 +588,7 @@ def apprenticeship_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         sides.append("school")
     allowed = rules.TRANSITIONS.get(record.status, frozenset())
     status_form = forms.StatusChangeForm(initial={"on": timezone.localdate()})
-    forms.choice_field(status_form, "status").choices = [(s, Apprenticeship.Status(s).label) for s in sorted(allowed)]
+    choice_field(status_form, "status").choices = [(s, Apprenticeship.Status(s).label) for s in sorted(allowed)]
     return render(request, "training/apprenticeship_detail.html", {
         **detail, "can_write": can_write, "sign_sides": sides, "status_form": status_form,
         "review_form": forms.ReviewForm(initial={"review_date": timezone.localdate()}),
