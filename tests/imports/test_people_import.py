@@ -135,7 +135,7 @@ def test_org_admin_cannot_import_staff_of_another_enterprise(city, personas, wor
 
 
 def test_registered_people_are_found_by_keyed_hash_in_any_form_of_list(city):
-    """The look-up a batch of rows makes (people._existing_people, through hash_lookup) finds
+    """The look-up a batch of rows makes (people._existing_people, through bulkwrite.hash_lookup) finds
     exactly the registered people — by hex hashes, the fast path on each database, and with a
     value that is not hex in the list (then the general path)."""
     from gongjiang.imports.entities.people import _existing_people

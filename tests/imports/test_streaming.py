@@ -144,7 +144,7 @@ def test_the_checking_process_cannot_write_nor_wait_for_the_writers_lock(tmp_pat
             except DatabaseError as exc:
                 refused.append(str(exc))
             if connection.vendor == "postgresql":
-                from gongjiang.imports.entities.people import hash_lookup
+                from gongjiang.imports.bulkwrite import hash_lookup
                 where, params = hash_lookup("id_number_hash", ["ab" * 32, "cd" * 32])
                 with connection.cursor() as cursor:
                     cursor.execute("EXPLAIN SELECT id FROM people_person WHERE " + where, params)

@@ -30,6 +30,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
+import re
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -72,6 +75,31 @@ def column_name(field: models.Field[Any, Any]) -> str:
     """A concrete field's column name (Django types it as optional: only concrete fields have one)."""
     assert field.column is not None, field
     return field.column
+
+
+_HEX_LIST = re.compile(r"[0-9a-f]+(?:,[0-9a-f]+)*")
+
+
+def hash_lookup(column: str, hashes: list[str]) -> tuple[str, list[Any]]:
+    """The WHERE clause (and its parameters) that finds rows whose ``column`` is one of
+    ``hashes`` (keyed hashes, lowercase hex), the cheapest way this database takes a list.
+
+    * PostgreSQL: one array, written as an array literal. Handing psycopg the list costs
+      ~3 ms of client time for 900 values (each adapted and quoted), the literal ~0.2 ms;
+      hex needs no quoting, and anything else takes the list path.
+    * SQLite: one JSON array, unpacked by json_each (built in since 3.38). Not
+      connection.features.supports_json_field: Django finds that out in a write transaction
+      of its own, which would wait for the lock a streamed import's writer holds.
+    * Otherwise, a placeholder per value.
+    """
+    if connection.vendor == "postgresql":
+        joined = ",".join(hashes)
+        if _HEX_LIST.fullmatch(joined):
+            return f"{column} = ANY(%s::text[])", ["{" + joined + "}"]
+        return f"{column} = ANY(%s)", [hashes]
+    if connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 38):
+        return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(hashes)]
+    return f"{column} IN ({', '.join(['%s'] * len(hashes))})", list(hashes)
 
 
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:

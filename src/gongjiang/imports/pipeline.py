@@ -201,7 +201,7 @@ _BUG_ERRORS = (ValueError, TypeError, ArithmeticError, IndexError, KeyError)
 
 
 def _normalise_column(normalize: Callable[[Any], Any], raw: list[Any]) -> list[Any]:
-    """``normalize`` over a column of cells; where the column repeats itself (an employer, a
+    """``normalize`` over a column of cells; where the column repeats itself (an employer, an
     education level, a date: most columns but names and numbers), each distinct text once.
 
     Normalisers are pure functions of the cell, so a value normalised once stands for all its

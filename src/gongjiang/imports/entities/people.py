@@ -17,9 +17,7 @@ else changes, and the name must match the registry).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-import sqlite3
 from typing import Any
 
 from django.utils.translation import gettext
@@ -503,33 +501,6 @@ _EXISTING_COLUMNS = ("id", "id_number_hash", "name", "education", "residence_reg
                      "mobile_encrypted", "mobile_masked", "notes")
 
 
-_HEX_LIST = re.compile(r"[0-9a-f]+(?:,[0-9a-f]+)*")
-
-
-def hash_lookup(column: str, hashes: list[str]) -> tuple[str, list[Any]]:
-    """The WHERE clause (and its parameters) that finds rows whose ``column`` is one of
-    ``hashes`` (keyed hashes, lowercase hex), the cheapest way this database takes a list.
-
-    * PostgreSQL: one array, written as an array literal. Handing psycopg the list costs
-      ~3 ms of client time for 900 values (each adapted and quoted), the literal ~0.2 ms;
-      hex needs no quoting, and anything else takes the list path.
-    * SQLite: one JSON array, unpacked by json_each (built in since 3.38). Not
-      connection.features.supports_json_field: Django finds that out in a write transaction
-      of its own, which would wait for the lock a streamed import's writer holds.
-    * Otherwise, a placeholder per value.
-    """
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        joined = ",".join(hashes)
-        if _HEX_LIST.fullmatch(joined):
-            return f"{column} = ANY(%s::text[])", ["{" + joined + "}"]
-        return f"{column} = ANY(%s)", [hashes]
-    if connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 38):
-        return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(hashes)]
-    return f"{column} IN ({', '.join(['%s'] * len(hashes))})", list(hashes)
-
-
 def _existing_people(hashes: list[str]) -> dict[str, dict[str, Any]]:
     """Registered people by keyed hash, for a batch of rows.
 
@@ -549,7 +520,7 @@ def _existing_people(hashes: list[str]) -> dict[str, dict[str, Any]]:
     hash_column = connection.ops.quote_name(fields["id_number_hash"])
     with connection.cursor() as cursor:
         for start in range(0, len(hashes), 900):
-            where, params = hash_lookup(hash_column, hashes[start : start + 900])
+            where, params = bulkwrite.hash_lookup(hash_column, hashes[start : start + 900])
             cursor.execute(f"SELECT {columns} FROM {table} WHERE {where}", params)  # noqa: S608
             for row in cursor.fetchall():
                 record = dict(zip(_EXISTING_COLUMNS, row, strict=True))
