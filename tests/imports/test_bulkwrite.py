@@ -197,3 +197,53 @@ def test_binary_copy_only_for_column_types_it_is_known_to_carry() -> None:
     assert (bulkwrite._binary_types(Employment, people_columns) is not None) is ON_POSTGRESQL
     # A JSON column (the undo record's ids) is not one of them: such a table is copied as text.
     assert bulkwrite._binary_types(ImportRecord, [f.column for f in ImportRecord._meta.concrete_fields]) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fresh_parents_are_not_checked_again_but_every_other_key_is() -> None:
+    """A job written right after its person (the same transaction inserted the person, so
+    nobody else can see or delete that row): on PostgreSQL's fast path the person is neither
+    looked up nor locked again, while the organisation still is, and a missing one still fails."""
+    from django.test.utils import CaptureQueriesContext
+
+    org = factories.organization("越城机械有限公司")
+    person = factories.person("张三")
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        bulkwrite.insert_rows(Employment, COLUMNS, _jobs(person, org.pk), fresh_parents=("person_id",))
+    locks = [q["sql"] for q in queries.captured_queries if "FOR KEY SHARE" in q["sql"]]
+    if ON_POSTGRESQL:
+        assert len(locks) == 1 and '"orgs_organization"' in locks[0], locks
+    else:
+        assert locks == []  # SQLite enforces every key itself
+    assert Employment.objects.filter(person=person, organization=org).count() == 3
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulkwrite.insert_rows(Employment, COLUMNS, _jobs(person, organization_id=987654), fresh_parents=("person_id",))
+    assert Employment.objects.filter(person=person).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_default_values_written_into_the_statement_arrive_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On SQLite the columns left to their defaults go into the INSERT as literals: quotes and
+    percent signs in a default must arrive as they are, as through the copy on PostgreSQL."""
+    org = factories.organization("越城机械有限公司")
+    person = factories.person("张三")
+    tricky = "O'Brien 100%s %% \"引号\" --"
+    monkeypatch.setattr(Employment._meta.get_field("post"), "default", tricky)
+    ids = bulkwrite.allocate_ids(Employment, 2)
+    with transaction.atomic():
+        rows = [(pk, person.pk, org.pk, "2020-01-01") for pk in ids]
+        assert bulkwrite.insert_rows(Employment, ("id", "person_id", "organization_id", "start_date"), rows) == 2
+    stored = list(Employment.objects.filter(pk__in=ids).values_list("post", "end_date", "occupation_id"))
+    assert stored == [(tricky, None, None)] * 2
+    assert all(job.created_at is not None for job in Employment.objects.filter(pk__in=ids))
+
+
+@pytest.mark.django_db
+def test_null_binds_through_a_registered_adapter_on_sqlite() -> None:
+    import sqlite3
+
+    # core.apps registers it: the driver's adapter search for None is the slow path.
+    assert sqlite3.adapters.get((type(None), sqlite3.PrepareProtocol)) is not None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s IS NULL, %s", [None, None])
+        assert cursor.fetchone() == (1 if connection.vendor == "sqlite" else True, None)

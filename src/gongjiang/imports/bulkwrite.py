@@ -33,7 +33,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -110,10 +110,13 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     pk_column = column_name(model._meta.pk)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The sequence's name once (pg_get_serial_sequence per row costs ~3 µs a key, 20×
-            # nextval itself).
-            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk_column])
-            sequence = cursor.fetchone()[0]
+            # The sequence's name once per connection and table (pg_get_serial_sequence per row
+            # costs ~3 µs a key, 20× nextval itself; per batch, a round trip).
+            sequences: dict[str, str] = connection.__dict__.setdefault("_gongjiang_sequences", {})
+            sequence = sequences.get(table)
+            if sequence is None:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk_column])
+                sequence = sequences[table] = cursor.fetchone()[0]
             cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count])
             return [row[0] for row in cursor.fetchall()]
         if connection.vendor == "sqlite":
@@ -287,11 +290,18 @@ def date_converter() -> Callable[[str | None], Any]:
     return lambda iso: iso
 
 
-def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+def insert_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
+    fresh_parents: Collection[str] = (),
+) -> int:
     """Insert ``rows`` (values for ``columns``, which must include the primary key).
 
     Dates may be given as ``date``/``datetime`` objects or, on SQLite, as ISO text already.
-    Returns the number of rows written.
+    ``fresh_parents`` names foreign-key columns whose every value is the key of a row that this
+    transaction has itself just inserted (a person's job, written right after the person): no
+    other transaction can see such a row, so none can delete it, and the set-wise check of
+    PostgreSQL's fast path (see the module text) leaves these columns out, along with the lock
+    it would take on each of those rows. Returns the number of rows written.
     """
     extra_names, extra_values = _column_plan(model, columns)
     names = [*columns, *extra_names]
@@ -302,6 +312,7 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     count = 0
     if connection.vendor == "postgresql":
         foreign_keys = _foreign_keys(model, names) if _may_skip_fk_triggers(model) else []
+        checked_keys = [(index, field) for index, field in foreign_keys if field.attname not in fresh_parents]
         full_rows = [(*row, *tail) for row in rows]
         types = _binary_types(model, [column_name(fields[name]) for name in names])
         if types is not None:
@@ -322,18 +333,25 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
             # (Had the copy failed, the transaction would be aborted and this setting with it.)
             if foreign_keys:
                 cursor.execute("SET LOCAL session_replication_role = origin")
-        if foreign_keys:
+        if checked_keys:
             check_parents(model, [
-                (field, {full[index] for full in full_rows} - {None}) for index, field in foreign_keys
+                (field, {full[index] for full in full_rows} - {None}) for index, field in checked_keys
             ])
         return len(full_rows)
     if connection.vendor == "sqlite":
-        placeholders = ", ".join(["%s"] * len(names))
-        sql = f"INSERT INTO {table} ({quoted_columns}) VALUES ({placeholders})"  # noqa: S608
-        batch: list[tuple[Any, ...]] = []
         with connection.cursor() as cursor:
+            # The columns the caller left to their defaults hold the same value on every row:
+            # written into the statement as literals (quoted by SQLite itself), they need no
+            # per-row tuple and no per-row binding, a quarter less of the insert's cost.
+            literals = []
+            for value in tail:
+                cursor.execute("SELECT quote(%s)", [value])
+                literals.append(cursor.fetchone()[0])
+            placeholders = ", ".join(["%s"] * len(columns) + [literal.replace("%", "%%") for literal in literals])
+            sql = f"INSERT INTO {table} ({quoted_columns}) VALUES ({placeholders})"  # noqa: S608
+            batch: list[Sequence[Any]] = []
             for row in rows:
-                batch.append((*row, *tail))
+                batch.append(row)
                 if len(batch) >= 5000:
                     cursor.executemany(sql, batch)
                     count += len(batch)

@@ -369,6 +369,7 @@ class PeopleEntity(Entity):
                     (eid, pk, p[13], p[14], as_date(p[15] or today_iso), None)
                     for eid, (pk, p) in zip(employment_ids, jobs, strict=True)
                 ),
+                fresh_parents=("person_id",),  # the people just inserted above
             )
             result.add_created("people.employment", employment_ids)
         if old_rows:
