@@ -110,3 +110,58 @@ def test_the_job_messages_of_the_services_are_translated_into_english():
         english = [translation.gettext(message) for message in messages]
     assert all(text != message for text, message in zip(english, messages, strict=True))
     assert english[0].startswith("While this import ran") and "{count}" in english[2]
+
+
+def test_undo_records_gather_the_keys_of_consecutive_batches_in_the_order_of_the_writes(city, monkeypatch):
+    from gongjiang.imports.entities.base import WriteResult
+
+    monkeypatch.setattr(services, "RECORD_BATCH", 5)
+    job = ImportJob.objects.create(entity="people", original_filename="r.xlsx")
+    records = services.RecordWriter(job)
+    for first in (1, 3, 5):  # three write batches of two new people, each with a job
+        written = WriteResult()
+        written.add_created("people.person", [first, first + 1])
+        written.add_created("people.employment", [100 + first, 101 + first])
+        records.add(written)
+    changed = WriteResult()
+    changed.add_created("people.person", [7])
+    changed.updated.append(("people.person", 42, {"name": "旧名"}))
+    records.add(changed)
+    records.add(WriteResult(created={"people.person": [8]}))
+    records.flush()
+    stored = [(r.model, r.action, r.object_ids) for r in ImportRecord.objects.filter(job=job).order_by("pk")]
+    assert stored == [
+        # Six keys reached five: what was gathered goes out in records of at most five keys ...
+        ("people.person", "created", [1, 2, 3, 4, 5]),
+        ("people.person", "created", [6]),
+        ("people.employment", "created", [101, 102, 103, 104, 105]),
+        ("people.employment", "created", [106]),
+        # ... and an update first stores the keys created before it.
+        ("people.person", "created", [7]),
+        ("people.person", "updated", [42]),
+        ("people.person", "created", [8]),
+    ]
+    assert ImportRecord.objects.get(job=job, action="updated").before == {"name": "旧名"}
+
+
+def test_an_import_of_many_batches_rolls_back_whole(city, workdir, monkeypatch):
+    """Write batches of two rows, undo records of at most five keys: every person and job the
+    import created is recorded once, and the rollback removes them all. (The streamed import
+    records the same way: test_streaming checks its records.)"""
+    from gongjiang.imports import pipeline
+
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 2)
+    monkeypatch.setattr(services, "RECORD_BATCH", 5)
+    path = roster(workdir / "r.xlsx", [[f"员工{name}", factories.make_id_number(), "越城机械有限公司", "车工", "2024-01-01"]
+                                       for name in "甲乙丙丁戊己庚辛壬癸子"])
+    people_before, jobs_before = Person.objects.count(), Employment.objects.count()
+    job = services.run_import(actor=None, entity="people", path=path)
+    assert job.status == ImportJob.Status.COMMITTED and job.rows_created == 11
+    created = {model: [pk for r in job.records.filter(model=model) for pk in r.object_ids]
+               for model in ("people.person", "people.employment")}
+    assert sorted(created["people.person"]) == sorted(Person.objects.filter(name__startswith="员工").values_list("pk", flat=True))
+    assert len(set(created["people.employment"])) == 11
+    assert max(len(r.object_ids) for r in job.records.all()) == 5
+    assert job.records.count() == 6  # 11 keys a model in records of 5, 5 and 1, not one record a batch
+    services.import_job_rollback(job=job, actor=None)
+    assert (Person.objects.count(), Employment.objects.count()) == (people_before, jobs_before)

@@ -58,6 +58,10 @@ def _state(env: dict[str, str]) -> dict[str, object]:
         " 'codes': sorted(set(job.row_errors.values_list('code', flat=True))),"
         " 'rows': sorted(set(job.row_errors.values_list('row', flat=True))),"
         " 'masked': Person.objects.order_by('id').values_list('id_number_masked', flat=True).first(),"
+        # The undo records name each person the job created, once.
+        " 'recorded': sorted(pk for r in job.records.filter(model='people.person', action='created') for pk in r.object_ids)"
+        "   == sorted(set(pk for r in job.records.filter(model='people.person', action='created') for pk in r.object_ids))"
+        "   and sum(len(r.object_ids) for r in job.records.filter(model='people.person', action='created')),"
         # Every stored number and mobile decrypts to what its keyed hash and mask say.
         " 'sealed': sum(1 for p in Person.objects.all() if __import__('gongjiang.people.services', fromlist=['x'])"
         "   .hash_id_number(p.id_type, prov.decrypt(p.id_number_encrypted, associated_data=ID_CIPHER_AAD))"
@@ -92,6 +96,7 @@ def test_a_large_file_is_checked_and_written_side_by_side_with_the_two_pass_outc
         assert state["people"] == state["jobs"] == state["created"] == state["ok"] == count - 2
         assert state["errors"] == 2 and str(state["masked"]).count("*") >= 8
         assert state["sealed"] == state["people"]
+        assert state["recorded"] == count - 2  # every created person recorded once, for the undo
 
         # the corrected file: the two missing people are added, the rest are unchanged
         fixed = write_csv(tmp_path / "fixed.csv", _roster(count))

@@ -284,17 +284,44 @@ def _fail(job: ImportJob, code: str, message: str) -> ImportJob:
     return job
 
 
-def _store_records(job: ImportJob, written: WriteResult) -> None:
-    records = [
-        ImportRecord(job=job, model=label, action=ImportRecord.Action.CREATED, object_ids=pks[start : start + RECORD_BATCH])
-        for label, pks in written.created.items()
-        for start in range(0, len(pks), RECORD_BATCH)
-    ]
-    records += [
-        ImportRecord(job=job, model=label, action=ImportRecord.Action.UPDATED, object_ids=[pk], before=audit._jsonable(before))
-        for label, pk, before in written.updated
-    ]
-    ImportRecord.objects.bulk_create(records, batch_size=500)
+class RecordWriter:
+    """Writes the undo records (ImportRecord) of a job's write batches, inside its transaction.
+
+    A record of created objects holds up to ``RECORD_BATCH`` keys: the keys of consecutive
+    write batches (1,000 rows each) are gathered and stored together, one insert per
+    ``RECORD_BATCH`` keys instead of one per batch. An update record — and the end of the
+    writes, :meth:`flush` — first stores what is gathered, so the records keep the order of
+    the writes.
+    """
+
+    def __init__(self, job: ImportJob) -> None:
+        self.job = job
+        self._created: dict[str, list[int]] = {}
+
+    def add(self, written: WriteResult) -> None:
+        for label, pks in written.created.items():
+            self._created.setdefault(label, []).extend(pks)
+        if written.updated:
+            self.flush()
+            ImportRecord.objects.bulk_create([
+                ImportRecord(job=self.job, model=label, action=ImportRecord.Action.UPDATED, object_ids=[pk],
+                             before=audit._jsonable(before))
+                for label, pk, before in written.updated
+            ], batch_size=500)
+        elif any(len(pks) >= RECORD_BATCH for pks in self._created.values()):
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._created:
+            return
+        records = [
+            ImportRecord(job=self.job, model=label, action=ImportRecord.Action.CREATED,
+                         object_ids=pks[start : start + RECORD_BATCH])
+            for label, pks in self._created.items()
+            for start in range(0, len(pks), RECORD_BATCH)
+        ]
+        self._created = {}
+        ImportRecord.objects.bulk_create(records, batch_size=500)
 
 
 def _can_manage(actor: Any, job: ImportJob) -> bool:
@@ -348,10 +375,11 @@ def import_job_commit(
     writer = progress or _commit_progress_writer(job)
     try:
         with context.acting_as(ctx.actor), transaction.atomic(), bulkwrite.tuned_for_bulk():
+            records = RecordWriter(job)
             counts = pipeline.write_spool(
-                entity=entity, spool_path=spool, ctx=ctx, total=job.rows_ok, progress=writer,
-                on_batch=lambda written: _store_records(job, written),
+                entity=entity, spool_path=spool, ctx=ctx, total=job.rows_ok, progress=writer, on_batch=records.add,
             )
+            records.flush()
             _mark_committed(job, counts, actor)
     except Exception as exc:
         mark_write_failed(job, exc)

@@ -103,6 +103,7 @@ def run_streamed(
     written, estimated = 0, 0
     try:
         with context.acting_as(ctx.actor), pipeline.gc_paused(), transaction.atomic(), bulkwrite.tuned_for_bulk():
+            records = services.RecordWriter(job)
             while True:
                 try:
                     message = receiver.recv_bytes()
@@ -115,7 +116,7 @@ def run_streamed(
                         batch_result = entity.write(payloads[start : start + pipeline.BATCH_SIZE], ctx)
                         for key, value in batch_result.counts.items():
                             counts[key] = counts.get(key, 0) + value
-                        services._store_records(job, batch_result)
+                        records.add(batch_result)
                     written += len(payloads)
                     report("writing", written, max(estimated, written))
                 elif tag == _PROGRESS:
@@ -133,6 +134,7 @@ def run_streamed(
             assert result is not None
             if (result.rows_failed and job.mode == ImportJob.Mode.ATOMIC) or not result.rows_ok:
                 raise _Stop
+            records.flush()
             checked = safety.check_file(services._upload_path(job), filename=job.original_filename, limit_size=False)
             services._store_validation(job, result, checked)
             job.summary = {**job.summary, "streamed": True}
