@@ -91,3 +91,15 @@ def test_threads_encrypting_at_once_never_share_a_nonce():
         sys.setswitchinterval(interval)
     every = [n for out in found for n in out]
     assert len(every) == len(set(every)) == 12000
+
+
+@given(key=st.binary(max_size=150), message=st.binary(max_size=300))
+def test_the_keyed_sha256_is_hmac_sha256(key, message):
+    """Keys shorter and longer than SHA-256's 64-byte block (a longer one is hashed first)."""
+    import hmac
+
+    from gongjiang.imports.crypto import _KeyedSha256
+
+    keyed = _KeyedSha256(key)
+    assert keyed.hexdigest(message) == hmac.digest(key, message, "sha256").hex()
+    assert keyed.hexdigest(message) == keyed.hexdigest(message)  # the keyed states are not used up

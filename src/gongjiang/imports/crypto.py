@@ -3,8 +3,8 @@
 :class:`gongjiang.core.crypto.CryptoProvider` builds a cipher object and formats its token on
 every call (~5 µs an encryption, ~5 µs a keyed hash). An import of a million people calls
 both a million times, so this wrapper keeps the AES-GCM object and the token prefix for the
-active key, takes its nonces from a block of random bytes (:class:`_Nonces`) and uses the
-one-shot HMAC. The output format, key ids and purposes are the
+active key, takes its nonces from a block of random bytes (:class:`_Nonces`) and keys its
+HMAC once (:class:`_KeyedSha256`). The output format, key ids and purposes are the
 provider's own; the SM suite (SM4-GCM, HMAC-SM3) goes straight through the provider. The tests
 check that the provider decrypts and re-hashes everything this produces.
 """
@@ -12,7 +12,7 @@ check that the provider decrypts and re-hashes everything this produces.
 from __future__ import annotations
 
 import binascii
-import hmac
+import hashlib
 import os
 import threading
 
@@ -53,6 +53,40 @@ class _Nonces:
         self._lock = threading.Lock()  # a lock held by another thread at the fork stays held
 
 
+# RFC 2104's pads, as translation tables (as the standard library's hmac module builds them).
+_INNER_PAD = bytes(x ^ 0x36 for x in range(256))
+_OUTER_PAD = bytes(x ^ 0x5C for x in range(256))
+
+
+class _KeyedSha256:
+    """HMAC-SHA256 (RFC 2104) of many messages under one key: the same digest as
+    ``hmac.digest(key, message, "sha256")``, for ~40 % of its cost.
+
+    The one-shot ``hmac.digest`` sets OpenSSL's HMAC up from the key on every call (~2.3 µs a
+    keyed hash here); here the two SHA-256 states that the key alone determines (key ⊕ ipad,
+    key ⊕ opad) are computed once and copied for each message (~0.9 µs). Only hashlib's
+    SHA-256 is used, exactly as the standard library's own HMAC class does where OpenSSL's
+    is not available; a property test checks the digests against ``hmac.digest``.
+    """
+
+    __slots__ = ("_inner", "_outer")
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) > _SHA256_BLOCK:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(_SHA256_BLOCK, b"\0")
+        self._inner = hashlib.sha256(key.translate(_INNER_PAD))
+        self._outer = hashlib.sha256(key.translate(_OUTER_PAD))
+
+    def hexdigest(self, message: bytes) -> str:
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
+
+
+_SHA256_BLOCK = 64
 _NONCES = _Nonces()
 if hasattr(os, "register_at_fork"):  # POSIX; elsewhere there is no fork
     os.register_at_fork(after_in_child=_NONCES.forget)
@@ -65,7 +99,7 @@ class FastCrypto:
         if self._fast:
             self._aead = AESGCM(self.provider.keys[self.provider.active_key_id])
             self._prefix = f"{FORMAT_VERSION}$aes${self.provider.active_key_id}$"
-            self._index_key = self.provider.blind_index_key
+            self._index = _KeyedSha256(self.provider.blind_index_key)
 
     def encrypt(self, plaintext: str, *, associated_data: bytes) -> str:
         if not self._fast:
@@ -80,4 +114,4 @@ class FastCrypto:
     def blind_index(self, value: str, *, purpose: str) -> str:
         if not self._fast:
             return self.provider.blind_index(value, purpose=purpose)
-        return hmac.digest(self._index_key, f"{purpose}\x00{value}".encode(), "sha256").hex()
+        return self._index.hexdigest(f"{purpose}\x00{value}".encode())
