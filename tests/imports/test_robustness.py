@@ -35,15 +35,17 @@ def test_every_entity_turns_any_row_into_values_or_errors(city, data):
 @given(st.lists(st.one_of(st.integers(min_value=1, max_value=2**64 - 1), st.integers(min_value=1, max_value=50),
                           st.text(max_size=3), st.tuples(st.integers(0, 3), st.text(max_size=2))), max_size=3000))
 def test_first_rows_agrees_with_a_dict(keys):
-    """The compact duplicate index answers exactly as the dict it replaces, through its growth."""
+    """The compact duplicate index answers exactly as a dict would, before and after its
+    integer keys move from its own dict into the arrays, and through the arrays' growth."""
     from gongjiang.imports.pipeline import FirstRows
 
-    index, reference = FirstRows(capacity=8), {}
-    for row, key in enumerate(keys, start=2):
-        expected = reference.get(key)
-        if expected is None:
-            reference[key] = row
-        assert index.first(key, row) == expected
+    for limit in (0, 5, 1 << 17):
+        index, reference = FirstRows(capacity=8, dict_limit=limit), {}
+        for row, key in enumerate(keys, start=2):
+            expected = reference.get(key)
+            if expected is None:
+                reference[key] = row
+            assert index.first(key, row) == expected
 
 
 repeating = st.sampled_from(["越城机械有限公司", " 越城机械有限公司 ", "本科", "大专/高职", "博士后", "2015-03-01",
@@ -55,13 +57,17 @@ repeating = st.sampled_from(["越城机械有限公司", " 越城机械有限公
 def test_a_batch_normalises_each_row_as_if_it_were_alone(city, data):
     """Repeated cells are normalised once per batch (pipeline._normalise_column): every row
     still gets exactly the values and errors it gets on its own, valid and invalid alike,
-    and True, 1, 1.0 and "1" — equal as keys, not as cells — stay apart."""
+    and True, 1, 1.0 and "1" — equal as keys, not as cells — stay apart. Rows may stop short
+    of the last columns (a CSV line may): such a batch is read cell by cell instead of
+    transposed at once, with the same outcome as the row padded with empty cells."""
     for entity in all_entities():
         plan = [(index, column.key, column.normalize) for index, column in enumerate(entity.columns)]
-        rows = data.draw(st.lists(st.lists(repeating, min_size=len(plan), max_size=len(plan)), min_size=4,
+        shortest = data.draw(st.sampled_from([len(plan), max(len(plan) - 3, 0)]))
+        rows = data.draw(st.lists(st.lists(repeating, min_size=shortest, max_size=len(plan)), min_size=4,
                                   max_size=12))
         chunk = [(number, row) for number, row in enumerate(rows, start=2)]
         together = pipeline._normalise_batch(plan, entity.required, chunk)
         for state, (number, row) in zip(together, chunk, strict=True):
-            (alone,) = pipeline._normalise_batch(plan, entity.required, [(number, list(row))])
+            padded = list(row) + [None] * (len(plan) - len(row))
+            (alone,) = pipeline._normalise_batch(plan, entity.required, [(number, padded)])
             assert (state.number, state.values, state.errors) == (alone.number, alone.values, alone.errors)

@@ -19,7 +19,7 @@ import itertools
 import marshal
 import time
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -127,19 +127,24 @@ def _with_gc_paused(function: _F) -> _F:
 class FirstRows:
     """The row each key was first seen on, for finding duplicates within a file.
 
-    A dict of a million 64-bit fingerprints costs ~130 MB (an int object for each key and
-    each row number); here integer keys go into two flat arrays instead (open addressing,
-    linear probing, kept at most half full): ~24 MB for a million rows. Other keys (tuples,
-    text) go into a dict. Empty slots hold 0, so key 0 is stored as 1: for fingerprints, the
-    two then count as one, a chance of one in 2⁶⁴.
+    Integer keys (the entities' 64-bit fingerprints) go into a dict up to ``dict_limit`` keys
+    (~1 µs a row less than the arrays below; ~12 MB at 131,072 keys). Beyond that they move
+    into two flat arrays: a dict of a million fingerprints costs ~130 MB (an int object for
+    each key and each row number), the arrays (open addressing, linear probing, kept at most
+    half full) ~24 MB. Other keys (tuples, text) go into a dict of their own. Empty slots
+    hold 0, so key 0 is stored as 1 (in the dict too, so that the answers do not depend on
+    where a key is kept): for fingerprints, the two then count as one, a chance of one in 2⁶⁴.
     """
 
-    __slots__ = ("_keys", "_mask", "_others", "_rows", "_used")
+    __slots__ = ("_capacity", "_ints", "_keys", "_limit", "_mask", "_others", "_rows", "_used")
 
-    def __init__(self, capacity: int = 1 << 12) -> None:
-        self._keys = array("Q", bytes(8 * capacity))
-        self._rows = array("I", bytes(4 * capacity))
-        self._mask = capacity - 1
+    def __init__(self, capacity: int = 1 << 12, *, dict_limit: int = 1 << 17) -> None:
+        self._capacity = capacity
+        self._limit = dict_limit
+        self._ints: dict[int, int] | None = {}
+        self._keys = array("Q")
+        self._rows = array("I")
+        self._mask = 0
         self._used = 0
         self._others: dict[Any, int] = {}
 
@@ -151,6 +156,14 @@ class FirstRows:
                 self._others[key] = row
             return first
         key = key or 1
+        ints = self._ints
+        if ints is not None:
+            first = ints.get(key)
+            if first is None:
+                ints[key] = row
+                if len(ints) > self._limit:
+                    self._to_arrays(ints)
+            return first
         keys, mask = self._keys, self._mask
         slot = hash(key) & mask
         while True:
@@ -166,19 +179,28 @@ class FirstRows:
                 return None
             slot = (slot + 1) & mask
 
+    def _to_arrays(self, ints: dict[int, int]) -> None:
+        capacity = self._capacity
+        while capacity < 4 * len(ints):
+            capacity *= 2
+        self._ints = None
+        self._fill(capacity, ints.items())
+
     def _grow(self) -> None:
-        old_keys, old_rows = self._keys, self._rows
-        capacity = (self._mask + 1) * 4
-        self._keys = array("Q", bytes(8 * capacity))
-        self._rows = array("I", bytes(4 * capacity))
-        self._mask = capacity - 1
-        keys, rows, mask = self._keys, self._rows, self._mask
-        for key, row in zip(old_keys, old_rows, strict=True):
-            if key:
-                slot = hash(key) & mask
-                while keys[slot]:
-                    slot = (slot + 1) & mask
-                keys[slot], rows[slot] = key, row
+        self._fill((self._mask + 1) * 4, ((key, row) for key, row in zip(self._keys, self._rows, strict=True) if key))
+
+    def _fill(self, capacity: int, items: Iterable[tuple[int, int]]) -> None:
+        keys = array("Q", bytes(8 * capacity))
+        rows = array("I", bytes(4 * capacity))
+        mask = capacity - 1
+        used = 0
+        for key, row in items:
+            slot = hash(key) & mask
+            while keys[slot]:
+                slot = (slot + 1) & mask
+            keys[slot], rows[slot] = key, row
+            used += 1
+        self._keys, self._rows, self._mask, self._used = keys, rows, mask, used
 
 
 class _Throttle:
@@ -200,7 +222,7 @@ class _Throttle:
 _BUG_ERRORS = (ValueError, TypeError, ArithmeticError, IndexError, KeyError)
 
 
-def _normalise_column(normalize: Callable[[Any], Any], raw: list[Any]) -> list[Any]:
+def _normalise_column(normalize: Callable[[Any], Any], raw: Sequence[Any]) -> list[Any]:
     """``normalize`` over a column of cells; where the column repeats itself (an employer, an
     education level, a date: most columns but names and numbers), each distinct text once.
 
@@ -229,8 +251,17 @@ def _normalise_batch(
     problems: dict[int, list[tuple[str, str, Any]]] = {}
     broken: dict[int, str] = {}
     columns: list[list[Any]] = []
+    # The batch turned into columns in one C-level transpose where every row reaches the last
+    # mapped column (a spreadsheet reader pads its rows to the sheet's width), cell by cell
+    # otherwise.
+    width = max((index for index, _key, _normalize in plan), default=-1) + 1
+    transposed = (list(zip(*[cells for _number, cells in chunk], strict=False))
+                  if chunk and all(len(cells) >= width for _number, cells in chunk) else None)
     for index, key, normalize in plan:
-        raw = [cells[index] if index < len(cells) else None for _number, cells in chunk]
+        if transposed is not None:
+            raw: Sequence[Any] = transposed[index]
+        else:
+            raw = [cells[index] if index < len(cells) else None for _number, cells in chunk]
         try:
             columns.append(_normalise_column(normalize, raw))
             continue

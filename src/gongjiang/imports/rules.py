@@ -433,10 +433,10 @@ def resident_id(value: Any, *, today: dt.date) -> ResidentId:
         number = value  # already clean (the column normaliser ran id_number_text)
     else:
         number = id_number_text(value)
-    if not number:
-        raise RuleError(ERR_REQUIRED, CODE_REQUIRED)
-    if not _RESIDENT_SHAPE.fullmatch(number):
-        raise RuleError(core_rules.ERR_ID_FORMAT, "id_format")
+        if not number:
+            raise RuleError(ERR_REQUIRED, CODE_REQUIRED)
+        if not _RESIDENT_SHAPE.fullmatch(number):
+            raise RuleError(core_rules.ERR_ID_FORMAT, "id_format")
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
