@@ -242,3 +242,30 @@ def test_id_number_text_gives_every_form_of_a_number_the_same_text(value):
     expected = rules.clean_text(value).translate(rules._ID_STRIP).upper()
     assert rules.id_number_text(value) == expected
     assert rules.id_number_text(expected) == expected
+
+
+def _outcome(function, value):
+    try:
+        return function(value)
+    except RuleError as error:
+        return ("error", error.code)
+
+
+NAME_CHARS = st.sampled_from(["张", "三", "㐀", "䶵", "一", "鿿", "·", "•", ".", " ", "\u3000", "Ａ", "a", "'", "=", "\u200b"])
+
+
+@given(st.one_of(st.text(NAME_CHARS, max_size=70), st.text(st.characters(min_codepoint=0x3400, max_codepoint=0x9FFF),
+                                                           min_size=55, max_size=65)))
+def test_the_plain_name_shortcut_agrees_with_the_full_rule(value):
+    """Names of Chinese characters alone skip the clean-up; every other name takes it. Both
+    give the same result (or the same error), up to and beyond the 60-character limit."""
+    assert _outcome(rules.person_name, value) == _outcome(rules._person_name, value)
+
+
+@given(st.one_of(st.text(st.sampled_from("0123456789１+- x"), min_size=9, max_size=14),
+                 st.from_regex(r"1\d{10}", fullmatch=True)))
+def test_the_clean_mobile_shortcut_agrees_with_the_full_rule(value):
+    def full(text_value):
+        return rules.mobile(" " + text_value)  # a leading space always takes the general path
+
+    assert _outcome(rules.mobile, value) == _outcome(full, value)

@@ -132,9 +132,19 @@ _NAME_DOTS = str.maketrans(dict.fromkeys("•‧∙・．.・", "·"))
 _DOT_SPACES = re.compile(r"\s*·\s*")
 
 
+# A name already as stored: Chinese characters only (nothing to trim, translate or shorten).
+_PLAIN_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{1,60}")
+
+
 def person_name(value: Any) -> str:
     """A person's name as people.services stores it (core.rules.normalize_person_name):
     trimmed, spaces collapsed, every kind of middle dot written "·"."""
+    if type(value) is str and _PLAIN_NAME.fullmatch(value):
+        return value  # the common case; a property test checks it against the general path
+    return _person_name(value)
+
+
+def _person_name(value: Any) -> str:
     name = text(value, max_length=60)
     if name.isascii() and "." not in name:
         return name
@@ -480,6 +490,8 @@ def mask_mobile(number: str) -> str:
 
 def mobile(value: Any) -> str:
     """An 11-digit mainland mobile number; "" for an empty cell."""
+    if type(value) is str and len(value) == 11 and value.isascii() and value.isdigit() and value[0] == "1":
+        return value  # already clean: the common case
     text_value = cell_to_text(value).replace(" ", "").replace("-", "")
     if text_value.startswith("+86"):
         text_value = text_value[3:]
