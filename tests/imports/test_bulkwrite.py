@@ -10,6 +10,9 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from gongjiang.imports import bulkwrite
 from gongjiang.people.models import Employment
@@ -247,3 +250,31 @@ def test_null_binds_through_a_registered_adapter_on_sqlite() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT %s IS NULL, %s", [None, None])
         assert cursor.fetchone() == (1 if connection.vendor == "sqlite" else True, None)
+
+
+class _SqliteCursor:
+    """A scratch SQLite cursor taking Django's %s placeholders, whatever the suite's database."""
+
+    def __init__(self) -> None:
+        import sqlite3
+
+        self.raw = sqlite3.connect(":memory:").cursor()
+
+    def execute(self, sql: str, params: Any = ()) -> None:
+        self.raw.execute(sql.replace("%s", "?"), params)
+
+    def fetchone(self) -> Any:
+        return self.raw.fetchone()
+
+
+@given(value=st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1), st.text(max_size=20), st.floats(allow_nan=False),
+                       st.binary(max_size=8), st.booleans()))
+@hypothesis_settings(max_examples=80)
+def test_a_literal_reads_back_as_the_value_sqlite_would_bind(value: Any) -> None:
+    """The defaults written into SQLite's INSERT as literals (bulkwrite._sqlite_literal) are
+    what binding them would have stored: the same value, of the same type."""
+    cursor = _SqliteCursor()
+    literal = bulkwrite._sqlite_literal(cursor, value)
+    cursor.raw.execute("SELECT " + literal + ", ?", [value])  # noqa: S608 - the literal under test
+    from_literal, bound = cursor.raw.fetchone()
+    assert from_literal == bound and type(from_literal) is type(bound)

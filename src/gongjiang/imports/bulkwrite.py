@@ -341,12 +341,9 @@ def insert_rows(
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             # The columns the caller left to their defaults hold the same value on every row:
-            # written into the statement as literals (quoted by SQLite itself), they need no
-            # per-row tuple and no per-row binding, a quarter less of the insert's cost.
-            literals = []
-            for value in tail:
-                cursor.execute("SELECT quote(%s)", [value])
-                literals.append(cursor.fetchone()[0])
+            # written into the statement as literals, they need no per-row tuple and no per-row
+            # binding, a quarter less of the insert's cost.
+            literals = [_sqlite_literal(cursor, value) for value in tail]
             placeholders = ", ".join(["%s"] * len(columns) + [literal.replace("%", "%%") for literal in literals])
             sql = f"INSERT INTO {table} ({quoted_columns}) VALUES ({placeholders})"  # noqa: S608
             batch: list[Sequence[Any]] = []
@@ -363,6 +360,20 @@ def insert_rows(
     objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
     model._default_manager.bulk_create(objects, batch_size=1000)
     return len(objects)
+
+
+def _sqlite_literal(cursor: Any, value: Any) -> str:
+    """``value`` as an SQLite literal: NULL, integers and text without NUL written here (text
+    quoted as SQLite's own quote() does: in single quotes, each one doubled), anything else
+    quoted by SQLite itself."""
+    if value is None:
+        return "NULL"
+    if type(value) is int:
+        return str(value)
+    if type(value) is str and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    cursor.execute("SELECT quote(%s)", [value])
+    return str(cursor.fetchone()[0])
 
 
 def touch(model: type[models.Model], pks: Sequence[int], **values: Any) -> int:
