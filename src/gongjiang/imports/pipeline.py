@@ -343,6 +343,7 @@ def validate_file(
 
     rows: Iterator[tuple[int, list[Any]]] = itertools.chain(head[match.row_index + 1 :], table.rows)
     seen = FirstRows()
+    check_row, row_key, first_row = entity.check_row, entity.row_key, seen.first
     failed: set[int] = set()
     spool = spool_path.open("wb") if spool_path is not None else None
     throttle = _Throttle(progress, "validating", table.estimated_rows)
@@ -361,35 +362,37 @@ def validate_file(
             if not chunk:
                 break
             checked_rows: list[RowState] = []
+            result.rows_total += len(chunk)
             for state in _normalise_batch(plan, required, chunk):
-                result.rows_total += 1
                 number = state.number
                 if not (state.errors and state.errors[0][1] == CODE_INTERNAL):
                     try:
-                        entity.check_row(state, ctx)
+                        check_row(state, ctx)
                     except _BUG_ERRORS as exc:
                         # A bug must not sink the whole file: the row is reported, the rest go on.
                         state = RowState(number=number, values={})
                         state.error("", CODE_INTERNAL, str(ERR_INTERNAL_ROW).format(kind=type(exc).__name__))
-                if state.ok:
-                    key = entity.row_key(state)
+                if not state.errors:
+                    key = row_key(state)
                     if key is not None:
-                        first = seen.first(key, number)
+                        first = first_row(key, number)
                         if first is not None:
                             column = entity.duplicate_column or (entity.key_columns[0] if entity.key_columns else "")
                             state.error(column, CODE_DUPLICATE_IN_FILE,
                                         str(ERR_DUPLICATE_IN_FILE).format(row=first, key=entity.key_label()))
-                if state.ok:
-                    checked_rows.append(state)
-                else:
+                if state.errors:
                     record(state)
+                else:
+                    checked_rows.append(state)
             if checked_rows:
                 entity.resolve(checked_rows, ctx)
             payloads = []
+            actions = result.actions
             for state in checked_rows:
-                if state.ok and state.payload is not None:
+                if not state.errors and state.payload is not None:
                     payloads.append(state.payload)
-                    result.actions[state.action or "created"] = result.actions.get(state.action or "created", 0) + 1
+                    action = state.action or "created"
+                    actions[action] = actions.get(action, 0) + 1
                 else:
                     record(state)
             result.rows_ok += len(payloads)

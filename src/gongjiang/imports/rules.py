@@ -390,6 +390,8 @@ def id_number_text(value: Any) -> str:
     last digits (3.30602E+17, or 330602199005170000 once reformatted). That is reported, never
     guessed. Shorter numbers (passports, permits) survive as numbers and are accepted.
     """
+    if type(value) is str and len(value) == 18 and value.isascii() and _RESIDENT_SHAPE.fullmatch(value):
+        return value  # the common case, already clean: 17 ASCII digits and a digit or X
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -404,8 +406,6 @@ def id_number_text(value: Any) -> str:
         if abs(value) >= 10**15:
             raise RuleError(ERR_ID_TRUNCATED, CODE_ID_SCIENTIFIC)
         return str(value)
-    if type(value) is str and len(value) == 18 and value.isascii() and _RESIDENT_SHAPE.fullmatch(value):
-        return value  # the common case, already clean: 17 ASCII digits and a digit or X
     text_value = clean_text(str(value)).translate(_ID_STRIP).upper()
     if _SCIENTIFIC.match(text_value):
         raise RuleError(ERR_ID_TRUNCATED, CODE_ID_SCIENTIFIC)
