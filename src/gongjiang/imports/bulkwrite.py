@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import math
 import re
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -363,15 +364,20 @@ def insert_rows(
 
 
 def _sqlite_literal(cursor: Any, value: Any) -> str:
-    """``value`` as an SQLite literal: NULL, integers and text without NUL written here (text
-    quoted as SQLite's own quote() does: in single quotes, each one doubled), anything else
-    quoted by SQLite itself."""
+    """``value`` as an SQLite literal: NULL, integers and text written here (text quoted as
+    SQLite's own quote() does: in single quotes, each one doubled; text holding a NUL, which
+    quote() would cut short, as its UTF-8 bytes cast to text), anything else quoted by SQLite
+    itself."""
     if value is None:
         return "NULL"
     if type(value) is int:
         return str(value)
-    if type(value) is str and "\x00" not in value:
+    if type(value) is str:
+        if "\x00" in value:
+            return f"CAST(X'{value.encode().hex()}' AS TEXT)"
         return "'" + value.replace("'", "''") + "'"
+    if type(value) is float and math.isinf(value):
+        return "9e999" if value > 0 else "-9e999"  # SQLite 3.40's quote() writes "Inf", which it cannot read
     cursor.execute("SELECT quote(%s)", [value])
     return str(cursor.fetchone()[0])
 
