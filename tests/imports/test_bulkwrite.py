@@ -230,7 +230,7 @@ def test_default_values_written_into_the_statement_arrive_exactly(monkeypatch: p
     percent signs in a default must arrive as they are, as through the copy on PostgreSQL."""
     org = factories.organization("越城机械有限公司")
     person = factories.person("张三")
-    tricky = "O'Brien 100%s %% \"引号\" --\x00"
+    tricky = "O'Brien 100%s %% \"引号\" --"  # (no NUL: PostgreSQL text cannot hold one)
     plan = bulkwrite._column_plan
 
     def tricky_default(model: Any, given: Any) -> tuple[list[str], list[Any]]:
@@ -258,29 +258,36 @@ def test_null_binds_through_a_registered_adapter_on_sqlite() -> None:
         assert cursor.fetchone() == (1 if connection.vendor == "sqlite" else True, None)
 
 
-class _SqliteCursor:
-    """A scratch SQLite cursor taking Django's %s placeholders, whatever the suite's database."""
-
-    def __init__(self) -> None:
-        import sqlite3
-
-        self.raw = sqlite3.connect(":memory:").cursor()
-
-    def execute(self, sql: str, params: Any = ()) -> None:
-        self.raw.execute(sql.replace("%s", "?"), params)
-
-    def fetchone(self) -> Any:
-        return self.raw.fetchone()
-
-
 @given(value=st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1), st.text(max_size=20), st.floats(),
                        st.binary(max_size=8), st.booleans()))
-@hypothesis_settings(max_examples=80)
+@hypothesis_settings(max_examples=100)
 def test_a_literal_reads_back_as_the_value_sqlite_would_bind(value: Any) -> None:
     """The defaults written into SQLite's INSERT as literals (bulkwrite._sqlite_literal) are
-    what binding them would have stored: the same value, of the same type."""
-    cursor = _SqliteCursor()
-    literal = bulkwrite._sqlite_literal(cursor, value)
-    cursor.raw.execute("SELECT " + literal + ", ?", [value])  # noqa: S608 - the literal under test
-    from_literal, bound = cursor.raw.fetchone()
+    what binding them would have stored: the same value, of the same type. Floats (and
+    booleans) have no such literal and stay parameters."""
+    import sqlite3
+
+    literal = bulkwrite._sqlite_literal(value)
+    if isinstance(value, float | bool):
+        assert literal is None
+        return
+    assert literal is not None
+    cursor = sqlite3.connect(":memory:").cursor()
+    cursor.execute("SELECT " + literal + ", ?", [value])  # noqa: S608 - the literal under test
+    from_literal, bound = cursor.fetchone()
     assert from_literal == bound and type(from_literal) is type(bound)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_defaults_without_an_exact_literal_stay_parameters() -> None:
+    """Booleans (like floats) are bound on every row rather than written into the statement;
+    the JSON and text defaults around them are literals. All arrive as their defaults."""
+    from gongjiang.catalog.models import Occupation
+
+    ids = bulkwrite.allocate_ids(Occupation, 2)
+    with transaction.atomic():
+        rows = [(pk, f"6-18-01-0{n}", f"测试工种{n}", "", "") for n, pk in enumerate(ids, start=1)]
+        assert bulkwrite.insert_rows(Occupation, ("id", "code", "name", "source", "standard_title"), rows) == 2
+    stored = list(Occupation.objects.filter(pk__in=ids).order_by("pk").values_list(
+        "code", "edition", "national_grades", "is_verified", "is_active", "source"))
+    assert stored == [("6-18-01-01", "2022", [], False, True, ""), ("6-18-01-02", "2022", [], False, True, "")]
