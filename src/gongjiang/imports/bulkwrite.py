@@ -306,10 +306,12 @@ def insert_rows(
     extra_names, extra_values = _column_plan(model, columns)
     names = [*columns, *extra_names]
     fields = {f.attname: f for f in model._meta.concrete_fields}
-    quoted_columns = ", ".join(connection.ops.quote_name(column_name(fields[name])) for name in names)
+
+    def quoted_columns(order: Iterable[str]) -> str:
+        return ", ".join(connection.ops.quote_name(column_name(fields[name])) for name in order)
+
     table = connection.ops.quote_name(model._meta.db_table)
     tail = tuple(extra_values)
-    count = 0
     if connection.vendor == "postgresql":
         foreign_keys = _foreign_keys(model, names) if _may_skip_fk_triggers(model) else []
         checked_keys = [(index, field) for index, field in foreign_keys if field.attname not in fresh_parents]
@@ -323,7 +325,7 @@ def insert_rows(
             if foreign_keys:
                 cursor.execute("SET LOCAL session_replication_role = replica")
             with cursor.cursor.copy(
-                f"COPY {table} ({quoted_columns}) FROM STDIN"  # noqa: S608 - names come from the model
+                f"COPY {table} ({quoted_columns(names)}) FROM STDIN"  # noqa: S608 - names come from the model
                 + (" (FORMAT BINARY)" if types is not None else "")
             ) as copy:
                 if types is not None:
@@ -347,11 +349,11 @@ def insert_rows(
         bound = [(name, value) for name, value, literal in zip(extra_names, tail, literals, strict=True) if literal is None]
         written = [(name, literal) for name, literal in zip(extra_names, literals, strict=True) if literal is not None]
         order = [*columns, *(name for name, _value in bound), *(name for name, _literal in written)]
-        quoted_order = ", ".join(connection.ops.quote_name(column_name(fields[name])) for name in order)
         placeholders = ", ".join(["%s"] * (len(columns) + len(bound))
                                  + [literal.replace("%", "%%") for _name, literal in written])
         bound_tail = tuple(value for _name, value in bound)
-        sql = f"INSERT INTO {table} ({quoted_order}) VALUES ({placeholders})"  # noqa: S608
+        sql = f"INSERT INTO {table} ({quoted_columns(order)}) VALUES ({placeholders})"  # noqa: S608
+        count = 0
         with connection.cursor() as cursor:
             batch: list[Sequence[Any]] = []
             for row in rows:
