@@ -104,3 +104,24 @@ def test_claims_carry_no_clear_name_and_valid_until_becomes_exp():
     assert claims["jti"] == "https://gj.example/verify/ABCDEFGHJKLMNPQRSTUV/"
     assert claims["exp"] == int(dt.datetime(2026, 7, 1, tzinfo=dt.UTC).timestamp())
     assert claims["vc"]["credentialSubject"]["identifier"][0]["identityHash"] == rules.name_identity_hash("王师傅", "00ff")
+
+
+def test_a_credential_signed_before_utc_reaches_its_local_issue_date_is_valid_at_once():
+    """Issued at 00:20 in Shaoxing (16:20 UTC the day before): the token must not say "not
+    valid before" a moment after it was signed."""
+    signed = dt.datetime(2026, 11, 21, 16, 20, tzinfo=dt.UTC)
+    claims = rules.build_credential_claims(
+        code="ABCDEFGHJKLMNPQRSTUV", base_url="https://gj.example/", kind="skill_level", title="职业技能等级证书",
+        holder_name="王师傅", holder_name_masked="王**", number="Y000033000001264000001",
+        fields={}, issuer_id="urn:x", issuer_name="越城机械有限公司",
+        issued_on=dt.date(2026, 11, 22), valid_until=None, issued_at=signed, salt="00ff",
+    )
+    assert claims["nbf"] <= claims["iat"] == int(signed.timestamp())
+    # Issued later in the local day, the token is valid from the start of its date (UTC).
+    later = rules.build_credential_claims(
+        code="ABCDEFGHJKLMNPQRSTUV", base_url="https://gj.example/", kind="skill_level", title="职业技能等级证书",
+        holder_name="王师傅", holder_name_masked="王**", number="Y000033000001264000001",
+        fields={}, issuer_id="urn:x", issuer_name="越城机械有限公司",
+        issued_on=dt.date(2026, 11, 22), valid_until=None, issued_at=signed + dt.timedelta(hours=10), salt="00ff",
+    )
+    assert later["nbf"] == int(dt.datetime(2026, 11, 22, tzinfo=dt.UTC).timestamp())

@@ -199,7 +199,11 @@ def build_credential_claims(
         "iss": issuer_id,
         "jti": credential_id,
         "sub": f"urn:gongjiang:holder:{name_identity_hash(holder_name, salt)[7:39]}",
-        "nbf": _timestamp(issued_on),
+        # From the start of the issue date, but never after the signing itself: the date is the
+        # platform's local date (Asia/Shanghai by default), which is a day ahead of UTC for
+        # eight hours each day, and a token "not yet valid" when handed over fails every
+        # standard JWT verifier.
+        "nbf": min(_timestamp(issued_on), int(issued_at.timestamp())),
         "iat": int(issued_at.timestamp()),
         "vc": vc,
     }
