@@ -255,6 +255,14 @@ FIELD_KEY_ROTATORS: list[str] = ["gongjiang.people.services.rotate_person_keys"]
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 if AUDIT_RETENTION_DAYS < 183:
     raise RuntimeError("AUDIT_RETENTION_DAYS must be at least 183 (网络安全法: 不少于六个月).")
+# The audit log's HMAC chain (core.auditchain). The key defaults to one derived (HKDF) from
+# BLIND_INDEX_KEY; AUDIT_CHAIN_KEY (base64, 32 bytes) sets it apart, e.g. held by the auditor.
+AUDIT_CHAIN_KEY: str = env_str("AUDIT_CHAIN_KEY", "")
+# Seal new entries as soon as their transaction commits; `gongjiang seal_audit` seals the rest.
+AUDIT_SEAL_ON_COMMIT = env_bool("AUDIT_SEAL_ON_COMMIT", True)
+# How far before the last sealed entry the after-commit sealing looks for entries whose
+# transaction committed late (a long import); older stragglers wait for `seal_audit`.
+AUDIT_SEAL_LOOKBACK_MINUTES = env_int("AUDIT_SEAL_LOOKBACK_MINUTES", 60)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -277,3 +277,12 @@ def admin_account_create(
     )
     membership_grant(actor=None, user=user, role=role)
     return user
+
+
+def audit_chain_verify(*, actor: Any) -> Any:
+    """Check the audit log's HMAC chain (the audit administrator's button); the check is audited."""
+    from gongjiang.accounts.selectors import require_audit_admin
+    from gongjiang.core import auditchain
+
+    require_audit_admin(actor)
+    return auditchain.run_verification(actor=actor)

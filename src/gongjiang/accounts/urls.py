@@ -15,4 +15,5 @@ urlpatterns = [
     path("accounts/manage/<int:pk>/<slug:action>/", views.account_action, name="account_action"),
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/export/", views.audit_export, name="audit_export"),
+    path("audit/verify/", views.audit_verify, name="audit_verify"),
 ]

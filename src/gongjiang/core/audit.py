@@ -1,4 +1,8 @@
-"""Writing audit entries. Every service that changes data calls :func:`record` in its transaction."""
+"""Writing audit entries. Every service that changes data calls :func:`record` in its transaction.
+
+Each entry is sealed into the log's HMAC chain (:mod:`gongjiang.core.auditchain`) as soon as
+its transaction commits.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,10 @@ import datetime as dt
 import decimal
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
-from gongjiang.core import context
+from gongjiang.core import auditchain, context
 from gongjiang.core.models import AuditEntry
 
 # Fields whose values must never reach the audit log in clear.
@@ -68,7 +72,7 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         actor=user,
         actor_username=getattr(user, "username", "") if user is not None else "",
         ip_address=ctx.ip_address,
@@ -80,3 +84,6 @@ def record(
         changes=_jsonable(changes or {}),
         outcome=outcome,
     )
+    # Chain it (core.auditchain) once it has committed; a rollback discards it with the entry.
+    transaction.on_commit(auditchain.seal_after_commit, robust=True)
+    return entry

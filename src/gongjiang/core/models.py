@@ -99,3 +99,49 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit entries cannot be deleted.")
+
+
+class AuditSealQuerySet(models.QuerySet["AuditSeal"]):
+    """Seals are appended by ``core.auditchain`` and removed only by the retention purge."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Audit seals are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit seals cannot be deleted.")
+
+
+class AuditSeal(models.Model):
+    """One link of the audit log's HMAC chain: entry ``seq`` sealed after entry ``seq - 1``.
+
+    ``mac`` is HMAC(chain key, previous mac, seq, the entry's content). Changing an entry's
+    content breaks its mac; removing an entry and its seal leaves a gap in ``seq``; neither can
+    be repaired without the key. Entries are sealed in the order their transactions committed
+    (``core.auditchain.seal_pending``), which is why the chain has its own sequence.
+    """
+
+    seq = models.PositiveBigIntegerField(_("链序号"), primary_key=True)
+    entry = models.OneToOneField(
+        AuditEntry, verbose_name=_("审计记录"), on_delete=models.PROTECT, related_name="seal"
+    )
+    algorithm = models.CharField(_("算法"), max_length=16)
+    mac = models.CharField(_("校验值"), max_length=64)
+    sealed_at = models.DateTimeField(_("封存时间"), default=timezone.now)
+
+    objects = AuditSealQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计链封存")
+        verbose_name_plural = _("审计链封存")
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.mac[:12]}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("Audit seals are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit seals cannot be deleted.")

@@ -15,12 +15,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongjiang.core import audit
+from gongjiang.core import audit, auditchain
 from gongjiang.core.exceptions import ApplicationError
-from gongjiang.core.models import AuditEntry
+from gongjiang.core.models import AuditEntry, AuditSeal
 
 LEGAL_MINIMUM_DAYS = 183
-ACTION_PURGED = "core.audit.purged"
+ACTION_PURGED = auditchain.ACTION_PURGED
 ERR_RETENTION_TOO_SHORT = "审计日志须至少保留 {minimum} 天（AUDIT_RETENTION_DAYS），不能清除 {days} 天以内的记录。"
 
 
@@ -39,7 +39,10 @@ def purge_cutoff(older_than_days: int) -> dt.datetime:
 
 
 def audit_purge_count(*, older_than_days: int) -> int:
-    """How many entries :func:`audit_purge` would remove."""
+    """How many entries are past the cutoff: at most what :func:`audit_purge` removes.
+
+    An old entry sealed into the chain after a newer one stays until that one may go too.
+    """
     return AuditEntry.objects.filter(at__lt=purge_cutoff(older_than_days)).count()
 
 
@@ -47,27 +50,42 @@ def audit_purge_count(*, older_than_days: int) -> int:
 def audit_purge(*, older_than_days: int, actor: Any = None) -> int:
     """Delete audit entries older than ``older_than_days`` (refused below the retention minimum).
 
-    On PostgreSQL the append-only trigger lets a DELETE through only while the
-    transaction-local setting ``gongjiang.audit_purge`` is on; it is switched on for this one
-    statement and off again, inside this transaction.
+    The HMAC chain (``core.auditchain``) may lose only its beginning: every entry is sealed
+    first, and the oldest run of seals whose entries are all past the cutoff goes with those
+    entries. The purge's own entry records where the chain now starts and the mac it continues
+    from, and is sealed in the same transaction.
+
+    On PostgreSQL the append-only triggers let a DELETE through only while the
+    transaction-local setting ``gongjiang.audit_purge`` is on; it is switched on for these
+    statements and off again, inside this transaction.
     """
     cutoff = purge_cutoff(older_than_days)
-    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    auditchain.seal_pending()
+    cut = auditchain.cut_before(cutoff)
+    entries = connection.ops.quote_name(AuditEntry._meta.db_table)
+    seals = connection.ops.quote_name(AuditSeal._meta.db_table)
     is_postgresql = connection.vendor == "postgresql"
+    deleted = 0
     with connection.cursor() as cursor:
         if is_postgresql:
             cursor.execute("SELECT set_config('gongjiang.audit_purge', 'on', true)")
-        cursor.execute(
-            f"DELETE FROM {table} WHERE at < %s",  # noqa: S608 (the table name is ours)
-            [connection.ops.adapt_datetimefield_value(cutoff)],
-        )
-        deleted = cursor.rowcount
+        if cut.entry_ids:
+            cursor.execute(
+                f"DELETE FROM {seals} WHERE seq < %s",  # noqa: S608 (the table name is ours)
+                [cut.resumes_at],
+            )
+            for start in range(0, len(cut.entry_ids), 500):
+                chunk = cut.entry_ids[start:start + 500]
+                cursor.execute(
+                    f"DELETE FROM {entries} WHERE id IN ({', '.join(['%s'] * len(chunk))})",  # noqa: S608
+                    chunk,
+                )
+                deleted += cursor.rowcount
         if is_postgresql:
             cursor.execute("SELECT set_config('gongjiang.audit_purge', 'off', true)")
-    audit.record(
-        ACTION_PURGED,
-        object_type=AuditEntry._meta.label_lower,
-        changes={"older_than_days": older_than_days, "cutoff": cutoff, "deleted": deleted},
-        actor=actor,
-    )
+    changes: dict[str, Any] = {"older_than_days": older_than_days, "cutoff": cutoff, "deleted": deleted}
+    if cut.entry_ids:
+        changes.update(chain_resumes_at=cut.resumes_at, chain_anchor=cut.anchor)
+    audit.record(ACTION_PURGED, object_type=AuditEntry._meta.label_lower, changes=changes, actor=actor)
+    auditchain.seal_pending()
     return deleted
