@@ -238,6 +238,10 @@ class Verification:
         }
 
 
+def _span(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}–{last}"
+
+
 def _seals() -> Iterator[AuditSeal]:
     return AuditSeal.objects.select_related("entry").order_by("seq").iterator(chunk_size=2000)
 
@@ -272,14 +276,14 @@ def verify(*, expect_head: tuple[int, str] | None = None) -> Verification:
             if before is None:
                 result.problems.append(Problem(
                     HEAD_MISSING, seal.seq, seal.entry_id,
-                    f"审计链从第 {seal.seq} 条开始，但没有清除记录说明第 1–{seal.seq - 1} 条的去向："
+                    f"审计链从第 {seal.seq} 条开始，但没有清除记录说明第 {_span(1, seal.seq - 1)} 条的去向："
                     "链的开头被删除。",
                 ))
         elif seal.seq != previous.seq + 1:
             before = None  # the link this mac depends on is gone
             result.problems.append(Problem(
                 GAP, seal.seq, seal.entry_id,
-                f"审计链缺少第 {previous.seq + 1}–{seal.seq - 1} 条（记录被删除）。",
+                f"审计链缺少第 {_span(previous.seq + 1, seal.seq - 1)} 条（记录被删除）。",
             ))
         else:
             before = previous.mac
