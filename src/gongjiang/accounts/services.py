@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from gongjiang.core import audit
+from gongjiang.accounts.selectors import require_audit_admin
+from gongjiang.core import audit, auditchain
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
 from gongjiang.core.models import AuditEntry, User
 from gongjiang.orgs import roles
@@ -279,10 +280,7 @@ def admin_account_create(
     return user
 
 
-def audit_chain_verify(*, actor: Any) -> Any:
+def audit_chain_verify(*, actor: Any) -> auditchain.Verification:
     """Check the audit log's HMAC chain (the audit administrator's button); the check is audited."""
-    from gongjiang.accounts.selectors import require_audit_admin
-    from gongjiang.core import auditchain
-
     require_audit_admin(actor)
     return auditchain.run_verification(actor=actor)

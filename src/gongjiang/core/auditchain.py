@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
 import hmac
 import json
 import logging
@@ -40,11 +39,11 @@ from functools import lru_cache
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives import hmac as crypto_hmac
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
+from gongjiang.core import crypto
 from gongjiang.core.models import AuditEntry, AuditSeal
 
 logger = logging.getLogger(__name__)
@@ -103,13 +102,9 @@ def canonical(entry: AuditEntry) -> bytes:
 
 def compute_mac(algorithm: str, key: bytes, previous: str, seq: int, entry: AuditEntry) -> str:
     message = previous.encode("ascii") + b"\n" + str(seq).encode("ascii") + b"\n" + canonical(entry)
-    if algorithm == ALGORITHM_SHA256:
-        return hmac.new(key, message, hashlib.sha256).hexdigest()
-    if algorithm == ALGORITHM_SM3:
-        mac = crypto_hmac.HMAC(key, hashes.SM3())
-        mac.update(message)
-        return mac.finalize().hex()
-    raise ValueError(f"unknown audit chain algorithm {algorithm!r}")
+    if algorithm not in (ALGORITHM_SHA256, ALGORITHM_SM3):
+        raise ValueError(f"unknown audit chain algorithm {algorithm!r}")
+    return crypto.hmac_hex(key, message, sm3=algorithm == ALGORITHM_SM3)
 
 
 # --- sealing ---------------------------------------------------------------------------------

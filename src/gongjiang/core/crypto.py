@@ -77,12 +77,16 @@ class CryptoProvider:
 
         ``purpose`` separates domains, so the same number hashed for two fields differs.
         """
-        message = f"{purpose}\x00{value}".encode()
-        if self.suite == "sm":
-            mac = crypto_hmac.HMAC(self.blind_index_key, hashes.SM3())
-            mac.update(message)
-            return mac.finalize().hex()
-        return hmac.new(self.blind_index_key, message, hashlib.sha256).hexdigest()
+        return hmac_hex(self.blind_index_key, f"{purpose}\x00{value}".encode(), sm3=self.suite == "sm")
+
+
+def hmac_hex(key: bytes, message: bytes, *, sm3: bool) -> str:
+    """HMAC-SM3 (the national suite) or HMAC-SHA256 of ``message``, as hex."""
+    if sm3:
+        mac = crypto_hmac.HMAC(key, hashes.SM3())
+        mac.update(message)
+        return mac.finalize().hex()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def _encrypt(suite: str, key: bytes, nonce: bytes, data: bytes, aad: bytes) -> bytes:
