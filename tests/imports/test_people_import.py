@@ -2,7 +2,7 @@ import datetime as dt
 
 from gongjiang.core import rules as core_rules
 from gongjiang.core.crypto import get_provider
-from gongjiang.imports import rules, services
+from gongjiang.imports import pipeline, rules, services
 from gongjiang.imports.entities.base import CODE_DUPLICATE_IN_FILE
 from gongjiang.imports.models import ImportJob
 from gongjiang.people.models import Employment, Person
@@ -149,3 +149,33 @@ def test_registered_people_are_found_by_keyed_hash_in_any_form_of_list(city):
         assert set(found) == expected
         assert {found[h]["pk"] for h in expected} == {p.pk for p in people if p.id_number_hash in expected}
     assert _existing_people([]) == {}
+
+
+def test_the_spool_on_disk_holds_no_id_number_or_mobile_in_clear(city, workdir):
+    # given: one person already registered (whose mobile is compared by digest) and one new
+    known, new = ids(2)
+    rows = [["姓名", "身份证号码", "手机号码", "工作单位"],
+            ["张三", known, "13812345678", "越城机械有限公司"],
+            ["李四", new, "13987654321", "越城机械有限公司"]]
+    first = write_xlsx(workdir / "first.xlsx", rows[:2], text_columns=(1, 2))
+    assert run(first).status == ImportJob.Status.COMMITTED
+    path = write_xlsx(workdir / "second.xlsx", rows, text_columns=(1, 2))
+    # when: checked and waiting for confirmation, its valid rows spooled
+    job = services.import_job_create(actor=None, entity="people", filename=path.name, source=path)
+    job = services.import_job_validate(job=job, actor=None)
+    # then
+    assert job.status == ImportJob.Status.VALIDATED and job.rows_ok == 2
+    spool = services._spool_path(job)
+    data = spool.read_bytes()
+    for clear in (known, new, "13812345678", "13987654321"):
+        assert clear.encode() not in data
+    payloads = [p for batch in pipeline.read_spool(spool) for p in batch]
+    provider = get_provider()
+    assert [provider.decrypt(p[4], associated_data=ID_CIPHER_AAD) for p in payloads if p[4]] == [new]
+    assert sorted(provider.decrypt(p[8], associated_data=MOBILE_CIPHER_AAD) for p in payloads) == [
+        "13812345678", "13987654321"]
+    # and the confirmed import stores them decryptably, the known person unchanged
+    job = services.import_job_commit(job=job, actor=None)
+    assert (job.rows_created, job.rows_unchanged) == (1, 1)
+    li = Person.objects.get(id_number_hash=hash_id_number("resident_id", new))
+    assert provider.decrypt(li.mobile_encrypted, associated_data=MOBILE_CIPHER_AAD) == "13987654321"
