@@ -165,3 +165,20 @@ def test_the_checking_process_cannot_write_nor_wait_for_the_writers_lock(tmp_pat
             assert "Seq Scan" not in state["plan"] and "people_person" in state["plan"], state["plan"]
     finally:
         drop()  # type: ignore[operator]
+
+
+def test_the_pipe_holds_several_checked_batches_so_the_child_can_run_ahead():
+    import fcntl
+    import multiprocessing
+
+    receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
+    try:
+        assert fcntl.fcntl(sender.fileno(), fcntl.F_GETPIPE_SZ) < streaming.PIPE_BYTES  # the default
+        streaming._widen(sender)
+        assert fcntl.fcntl(sender.fileno(), fcntl.F_GETPIPE_SZ) >= streaming.PIPE_BYTES
+        # a whole batch now fits without a reader: the send returns at once
+        sender.send_bytes(b"R" + b"x" * (streaming.PIPE_BYTES // 2))
+        assert receiver.poll(0)
+    finally:
+        receiver.close()
+        sender.close()

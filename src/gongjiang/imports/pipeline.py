@@ -309,9 +309,8 @@ def validate_file(
 ) -> Validation:
     """Pass 1. Raises UnusableFileError for a file that cannot be imported at all.
 
-    Each batch's valid payloads go to the spool file, sealed (:meth:`Entity.seal`), or, given
-    ``sink``, to ``sink`` as soon as the batch is checked, unsealed: the streamed import of
-    :mod:`gongjiang.imports.streaming` seals them in its writing process.
+    Each batch's valid payloads go to the spool file, or, given ``sink``, to ``sink`` as soon
+    as the batch is checked (the streamed import of :mod:`gongjiang.imports.streaming`).
     """
     table = readers.open_table(checked)
     result = Validation(sheet_name=table.sheet_name, reader=table.reader, encoding=table.encoding)
@@ -398,10 +397,10 @@ def validate_file(
                     record(state)
             result.rows_ok += len(payloads)
             if sink is not None and payloads:
-                sink(payloads)  # unsealed: the sink seals them (the streamed import's writer)
+                sink(payloads)
             elif spool is not None and payloads:
                 # Length-prefixed: marshal.loads on bytes is ~10× marshal.load on a file.
-                data = marshal.dumps(entity.seal(payloads, ctx))
+                data = marshal.dumps(payloads)
                 spool.write(len(data).to_bytes(8, "little"))
                 spool.write(data)
             throttle(result.rows_total)

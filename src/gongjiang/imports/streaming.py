@@ -34,6 +34,11 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # not POSIX: nothing is streamed there anyway (can_stream)
+    fcntl = None  # type: ignore[assignment]
+
 from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
@@ -90,6 +95,7 @@ def run_streamed(
     connections.close_all()
     mp = multiprocessing.get_context("fork")
     receiver, sender = mp.Pipe(duplex=False)
+    _widen(sender)
     child = mp.Process(target=_check_in_child, args=(job, actor, sender, receiver), daemon=True,
                        name=f"gongjiang-import-check-{job.pk}")
     child.start()
@@ -111,9 +117,7 @@ def run_streamed(
                     raise ChildFailedError("the checking process ended without a result") from None
                 tag, body = message[:1], message[1:]
                 if tag == _ROWS:
-                    # The child sends the payloads unsealed: encrypting here, not there, evens
-                    # out the two processes' shares of the work (see Entity.seal).
-                    payloads = entity.seal(marshal.loads(body), ctx)
+                    payloads = marshal.loads(body)
                     for start in range(0, len(payloads), pipeline.BATCH_SIZE):
                         batch_result = entity.write(payloads[start : start + pipeline.BATCH_SIZE], ctx)
                         for key, value in batch_result.counts.items():
@@ -229,6 +233,28 @@ def prepare_checking_connection() -> None:
         elif connection.vendor == "postgresql":
             cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
             cursor.execute("SET enable_seqscan = off")
+
+
+# How many bytes the pipe holds before the child's send waits for the parent to read: about
+# four checked batches of people (one is ~250 KB marshalled), Linux's default limit for an
+# unprivileged process (/proc/sys/fs/pipe-max-size).
+PIPE_BYTES = 1 << 20
+
+
+def _widen(sender: Connection) -> None:
+    """Let the child run a few batches ahead of the parent.
+
+    A pipe holds 64 KB by default, less than one batch, so each send waited until the parent
+    had finished writing the previous batch and read this one: the two sides moved in lock
+    step, and each waited for the other whenever one batch took longer on one side than the
+    next did on the other (measured on 100,000 rows: ~0.3 s of waiting on each side). Where
+    the pipe cannot be widened (not Linux, or a lower limit), it stays as it is.
+    """
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if set_size is None:
+        return
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(sender.fileno(), set_size, PIPE_BYTES)
 
 
 def _send_quietly(sender: Connection, message: bytes) -> None:

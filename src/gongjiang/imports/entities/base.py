@@ -189,18 +189,7 @@ class Entity:
     def resolve(self, batch: list[RowState], ctx: ImportContext) -> None:
         """Database checks for a batch of rows that passed :meth:`check_row`."""
 
-    def seal(self, payloads: list[tuple[Any, ...]], ctx: ImportContext) -> list[tuple[Any, ...]]:
-        """Encrypt what a checked batch's payloads carry in clear, before they are spooled to
-        disk or written (default: nothing to encrypt).
-
-        A separate step so that the streamed import can run it in the writing process rather
-        than the checking one, which has the longer share of the work
-        (:mod:`gongjiang.imports.streaming`); :func:`pipeline.validate_file` runs it before
-        anything reaches the spool file, so no clear value is ever on disk."""
-        return payloads
-
     def write(self, payloads: list[tuple[Any, ...]], ctx: ImportContext) -> WriteResult:
-        """Write sealed payloads (:meth:`seal`)."""
         raise NotImplementedError
 
     def rollback(self, *, records: list[Any], ctx: ImportContext) -> dict[str, int]:

@@ -234,6 +234,7 @@ class PeopleEntity(Entity):
                 .filter(pk__in=[row["pk"] for row in existing.values()])
                 .values_list("pk", flat=True)
             )
+        crypto = ctx.crypto
         for state in batch:
             values = state.values
             employer = values["_employer"]
@@ -273,16 +274,14 @@ class PeopleEntity(Entity):
                 values["name"],
                 values["id_type"],
                 values["_hash"],
-                # In clear until seal(): the number (only a new person's is stored), the mobile,
-                # and the mobile again where its digest is wanted (an existing person's is
-                # compared on re-import).
-                number if current is None else "",
+                crypto.encrypt(number, associated_data=ID_CIPHER_AAD) if current is None else "",
                 core_rules.mask_id_number(number),
                 values["sex"],
                 birth.isoformat() if birth else None,
-                mobile,
+                crypto.encrypt(mobile, associated_data=MOBILE_CIPHER_AAD) if mobile else "",
                 rules.mask_mobile(mobile) if mobile else "",
-                mobile if current is not None else "",
+                # Only an existing person's mobile is ever compared (on re-import).
+                crypto.blind_index(mobile, purpose=MOBILE_DIGEST_PURPOSE) if mobile and current is not None else "",
                 values.get("education") or "",
                 values["_region"],
                 employer.pk if employer else None,
@@ -329,20 +328,6 @@ class PeopleEntity(Entity):
             if old != mobile:
                 return "updated"
         return "unchanged"
-
-    def seal(self, payloads: list[tuple[Any, ...]], ctx: ImportContext) -> list[tuple[Any, ...]]:
-        """Encrypt the number (p[4]) and the mobile (p[8]), and key the mobile's digest (p[10])."""
-        encrypt, digest = ctx.crypto.encrypt, ctx.crypto.blind_index
-        return [
-            (p[0], p[1], p[2], p[3],
-             encrypt(p[4], associated_data=ID_CIPHER_AAD) if p[4] else "",
-             p[5], p[6], p[7],
-             encrypt(p[8], associated_data=MOBILE_CIPHER_AAD) if p[8] else "",
-             p[9],
-             digest(p[10], purpose=MOBILE_DIGEST_PURPOSE) if p[10] else "",
-             *p[11:])
-            for p in payloads
-        ]
 
     # -- step 3: write -----------------------------------------------------------------------------
     def write(self, payloads: list[tuple[Any, ...]], ctx: ImportContext) -> WriteResult:
