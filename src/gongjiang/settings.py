@@ -250,7 +250,10 @@ FIELD_ENCRYPTION_KEYS: dict[str, str] = _field_keys["encryption_keys"]
 FIELD_ENCRYPTION_ACTIVE_KEY: str = env_str("FIELD_ENCRYPTION_ACTIVE_KEY", _field_keys["active"])
 BLIND_INDEX_KEY: str = env_str("BLIND_INDEX_KEY", "") or _field_keys["blind_index_key"]
 # Re-encryption functions run by `gongjiang rotate_keys` (each app that stores ciphertexts).
-FIELD_KEY_ROTATORS: list[str] = ["gongjiang.people.services.rotate_person_keys"]
+FIELD_KEY_ROTATORS: list[str] = [
+    "gongjiang.people.services.rotate_person_keys",
+    "gongjiang.accounts.services.rotate_totp_keys",
+]
 
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 if AUDIT_RETENTION_DAYS < 183:

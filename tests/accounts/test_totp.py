@@ -6,9 +6,9 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongjiang.accounts import services
+from gongjiang.accounts.models import SealedTOTPDevice
 from gongjiang.accounts.selectors import STEP_ENROL_2FA, STEP_MESSAGES, STEP_VERIFY_2FA
 from gongjiang.core.models import AuditEntry
 from tests import factories
@@ -16,12 +16,12 @@ from tests import factories
 PASSWORD = "Pass-Word-123"
 
 
-def current_code(device: TOTPDevice) -> str:
+def current_code(device: SealedTOTPDevice) -> str:
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
-def confirmed_device(user) -> TOTPDevice:
-    return TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+def confirmed_device(user) -> SealedTOTPDevice:
+    return SealedTOTPDevice.create_for(user=user, name="default", confirmed=True)
 
 
 def sign_in(client, username="lina"):
@@ -38,7 +38,7 @@ def test_enrolment_shows_a_local_qr_code_and_confirms_with_a_code(client):
     # when: the page is opened twice, the secret stays the same
     first = client.get(reverse("accounts:totp_enrol"))
     second = client.get(reverse("accounts:totp_enrol"))
-    device = TOTPDevice.objects.get(user=user)
+    device = SealedTOTPDevice.objects.get(user=user)
     # then
     assert first.status_code == 200
     assert b"<svg" in first.content
@@ -62,7 +62,7 @@ def test_a_wrong_enrolment_code_confirms_nothing(client):
     user = factories.user("lina")
     client.force_login(user)
     client.get(reverse("accounts:totp_enrol"))
-    device = TOTPDevice.objects.get(user=user)
+    device = SealedTOTPDevice.objects.get(user=user)
     wrong = f"{(int(current_code(device)) + 1) % 1_000_000:06d}"
     response = client.post(reverse("accounts:totp_enrol"), {"token": wrong})
     assert response.status_code == 200
@@ -147,7 +147,7 @@ def test_required_roles_must_enrol_before_anything_else(client, personas):
 def test_after_enrolment_the_required_role_can_work(client, personas):
     client.force_login(personas.sam)
     client.get(reverse("accounts:totp_enrol"))
-    device = TOTPDevice.objects.get(user=personas.sam)
+    device = SealedTOTPDevice.objects.get(user=personas.sam)
     client.post(reverse("accounts:totp_enrol"), {"token": current_code(device)})
     assert client.get(reverse("accounts:account_list")).status_code == 200
 
@@ -160,5 +160,5 @@ def test_the_security_admin_resets_a_lost_device(client, personas):
     response = client.post(reverse("accounts:account_action", args=[personas.city.pk, "reset-2fa"]))
     # then
     assert response.status_code == 302
-    assert not TOTPDevice.objects.filter(user=personas.city).exists()
+    assert not SealedTOTPDevice.objects.filter(user=personas.city).exists()
     assert AuditEntry.objects.filter(action=services.ACTION_2FA_RESET, object_id=str(personas.city.pk)).count() == 1

@@ -13,9 +13,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_otp import user_has_device
 
 from gongjiang.accounts import rules
+from gongjiang.accounts.models import SealedTOTPDevice
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
 from gongjiang.core.models import AuditEntry, User
 from gongjiang.orgs import roles
@@ -51,7 +51,7 @@ def pending_sign_in_step(user: Any) -> str | None:
     """The step a signed-in user must still take before using the platform, or None."""
     verified = getattr(user, "is_verified", None)
     if not (callable(verified) and verified()):
-        if user_has_device(user, confirmed=True):
+        if account_has_2fa(user):
             return STEP_VERIFY_2FA
         if requires_2fa(user):
             return STEP_ENROL_2FA
@@ -109,7 +109,9 @@ def account_memberships(*, actor: Any, user: User) -> QuerySet[Membership]:
 
 
 def account_has_2fa(user: User) -> bool:
-    return user_has_device(user, confirmed=True)
+    """Whether the user has bound an authenticator. Only the sealed device counts (not
+    django_otp.user_has_device, which would also ask django-otp's clear-text table)."""
+    return SealedTOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 # --- The audit log (audit administrator) ----------------------------------------------------

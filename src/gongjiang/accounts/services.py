@@ -6,6 +6,7 @@ administrator alone (三权分立); a user manages their own password and second
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from axes.utils import reset as axes_reset
@@ -15,11 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from gongjiang.accounts.models import SealedTOTPDevice, key_associated_data, seal_key
 from gongjiang.accounts.selectors import require_audit_admin
 from gongjiang.core import audit, auditchain
+from gongjiang.core.crypto import DecryptionError, get_provider
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
 from gongjiang.core.models import AuditEntry, User
 from gongjiang.orgs import roles
@@ -49,6 +51,8 @@ ACTION_2FA_VERIFIED = "auth.2fa.verified"
 ACTION_2FA_FAILED = "auth.2fa.failed"
 
 DEVICE_NAME = "default"
+
+logger = logging.getLogger(__name__)
 
 
 def _require_security_admin(actor: Any) -> None:
@@ -168,7 +172,7 @@ def user_reset_2fa(*, actor: Any, user: User) -> int:
     """Remove the user's TOTP devices (a lost phone); they enrol again at next sign-in."""
     _require_security_admin(actor)
     _refuse_self(actor, user)
-    removed, _unused = TOTPDevice.objects.filter(user=user).delete()
+    removed, _unused = SealedTOTPDevice.objects.filter(user=user).delete()
     ended = sessions_end_for_user(user)
     audit.record(ACTION_2FA_RESET, obj=user, actor=actor,
                  changes={"devices_removed": removed, "sessions_ended": ended})
@@ -211,26 +215,42 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
 
 
 @transaction.atomic
-def totp_enrol_start(*, user: User) -> TOTPDevice:
+def totp_enrol_start(*, user: User) -> SealedTOTPDevice:
     """The unconfirmed TOTP device the user is to scan: the pending one, or a new secret."""
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if SealedTOTPDevice.objects.filter(user=user, confirmed=True).exists():
         raise ApplicationError(_(ERR_TOTP_ALREADY))
-    pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    pending = SealedTOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     if pending is not None:
-        return pending
-    return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+        try:
+            pending.bin_key  # noqa: B018 - its secret must still decrypt (a field key may be gone)
+        except DecryptionError:
+            logger.error("TOTP device %s of user %s: the secret does not decrypt; a new one is issued",
+                         pending.pk, user.pk)
+            pending.delete()
+        else:
+            return pending
+    return SealedTOTPDevice.create_for(user=user, name=DEVICE_NAME)
 
 
-def _verify(device: TOTPDevice, token: str) -> bool:
+def _verify(device: SealedTOTPDevice, token: str) -> bool:
     token = (token or "").strip().replace(" ", "")
-    return token.isdigit() and len(token) == device.digits and bool(device.verify_token(token))
+    if not (token.isdigit() and len(token) == device.digits):
+        return False
+    try:
+        return bool(device.verify_token(token))
+    except DecryptionError:
+        # A field key removed too early, or a secret altered in the database: no code can
+        # match. Counted as a failure (throttling); the security administrator resets 2FA.
+        logger.error("TOTP device %s of user %s: the secret does not decrypt", device.pk, device.user_id)
+        device.throttle_increment(commit=True)
+        return False
 
 
-def totp_enrol_confirm(*, user: User, token: str) -> TOTPDevice:
+def totp_enrol_confirm(*, user: User, token: str) -> SealedTOTPDevice:
     """Confirm the pending device with a code from the authenticator app."""
     with transaction.atomic():
         device = (
-            TOTPDevice.objects.select_for_update()
+            SealedTOTPDevice.objects.select_for_update()
             .filter(user=user, confirmed=False).order_by("-pk").first()
         )
         ok = device is not None and _verify(device, token)
@@ -247,12 +267,12 @@ def totp_enrol_confirm(*, user: User, token: str) -> TOTPDevice:
     return device
 
 
-def totp_verify(*, user: User, token: str) -> TOTPDevice:
+def totp_verify(*, user: User, token: str) -> SealedTOTPDevice:
     """Check a code after the password. Each code works once (its time step is remembered),
     and repeated failures slow further attempts down (django-otp throttling)."""
     with transaction.atomic():
         device = (
-            TOTPDevice.objects.select_for_update()
+            SealedTOTPDevice.objects.select_for_update()
             .filter(user=user, confirmed=True).order_by("pk").first()
         )
         ok = device is not None and _verify(device, token)
@@ -284,3 +304,25 @@ def audit_chain_verify(*, actor: Any) -> auditchain.Verification:
     """Check the audit log's HMAC chain (the audit administrator's button); the check is audited."""
     require_audit_admin(actor)
     return auditchain.run_verification(actor=actor)
+
+
+def rotate_totp_keys(*, batch_size: int = 1000) -> int:
+    """Re-encrypt TOTP secrets written under an old field key with the active key (a
+    ``FIELD_KEY_ROTATORS`` entry, run by ``gongjiang rotate_keys``)."""
+    provider = get_provider()
+    changed = 0
+    last_pk = 0
+    while True:
+        batch = list(SealedTOTPDevice.objects.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
+        if not batch:
+            return changed
+        with transaction.atomic():
+            for device in batch:
+                if provider.needs_rotation(device.key_encrypted):
+                    plain = provider.decrypt(device.key_encrypted, associated_data=key_associated_data(device.user_id))
+                    device.key_encrypted = seal_key(device.user_id, bytes.fromhex(plain))
+                    device.save(update_fields=["key_encrypted"])
+                    changed += 1
+            audit.record("accounts.totp.keys_rotated", object_type="accounts.sealedtotpdevice",
+                         changes={"up_to_pk": batch[-1].pk})
+        last_pk = batch[-1].pk
