@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gongjiang.core import audit, auditchain, retention
-from gongjiang.core.models import AuditEntry, AuditSeal
+from gongjiang.core.models import AuditEntry, AuditSeal, AuditVerification
 from tests import factories
 
 ENTRIES = AuditEntry._meta.db_table
@@ -336,24 +336,99 @@ VERIFY = reverse("accounts:audit_verify")
 
 @pytest.mark.parametrize("persona", ["ada", "sam", "city", "dan", "olga", "wang"])
 def test_only_the_audit_admin_may_verify_the_chain_from_the_page(client, personas, persona):
+    done = AuditVerification.objects.create(requested_by=personas.aud, status=AuditVerification.Status.DONE, ok=True)
     client.force_login(getattr(personas, persona))
     assert client.post(VERIFY).status_code == 403
+    assert client.get(reverse("accounts:audit_verification", args=[done.pk])).status_code == 403
+    assert client.get(reverse("accounts:audit_verification_status", args=[done.pk])).status_code == 403
     assert not AuditEntry.objects.filter(action=auditchain.ACTION_VERIFIED).exists()
+    assert AuditVerification.objects.count() == 1
 
 
 def test_the_audit_admin_verifies_the_chain_from_the_page(client, personas):
     client.force_login(personas.aud)
     assert client.get(VERIFY).status_code == 405
     auditchain.seal_pending()
-    response = client.post(VERIFY, follow=True)
-    text = response.content.decode()
-    assert "审计链完好" in text
+    sealed = AuditSeal.objects.count()
+    response = client.post(VERIFY)
+    # the job ran (the immediate backend of the tests) and its page shows the outcome
+    verification = AuditVerification.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:audit_verification", args=[verification.pk])
+    assert verification.status == AuditVerification.Status.DONE and verification.ok is True
+    assert verification.checked == verification.total == sealed > 0
+    text = client.get(response["Location"]).content.decode()
+    assert "审计链完好" in text and verification.head in text and 'hx-trigger="every 1s"' not in text
     entry = AuditEntry.objects.filter(action=auditchain.ACTION_VERIFIED).get()
     assert entry.actor == personas.aud
+    # when: an entry is altered, the next verification points at it
     first = AuditSeal.objects.get(seq=1)
     tamper(f"UPDATE {ENTRIES} SET action = 'x' WHERE id = %s", [first.entry_id])
-    text = client.post(VERIFY, follow=True).content.decode()
+    response = client.post(VERIFY, follow=True)
+    text = response.content.decode()
     assert "审计链校验发现 1 处问题" in text and "记录被修改" in text
+    latest = AuditVerification.objects.order_by("-id").first()
+    assert latest.ok is False and latest.problems_total == 1
+    assert latest.problems[0]["code"] == auditchain.ALTERED and latest.problems[0]["seq"] == 1
+
+
+def test_the_progress_is_reported_while_the_chain_is_checked(personas, monkeypatch):
+    for number in range(7):
+        audit.record("test.progress", object_type="test", changes={"n": number})
+    auditchain.seal_pending()
+    monkeypatch.setattr(auditchain, "PROGRESS_EVERY", 3)
+    seen: list[tuple[int, int]] = []
+    result = auditchain.verify(progress=lambda checked, total: seen.append((checked, total)))
+    total = AuditSeal.objects.count()
+    assert result.checked == total >= 7
+    assert seen == [(n, total) for n in range(3, total + 1, 3)] + [(total, total)]
+
+
+def test_a_running_verification_shows_a_polling_progress_bar(client, personas):
+    running = AuditVerification.objects.create(requested_by=personas.aud, status=AuditVerification.Status.RUNNING,
+                                               checked=2500, total=10000)
+    client.force_login(personas.aud)
+    text = client.get(reverse("accounts:audit_verification", args=[running.pk])).content.decode()
+    status_url = reverse("accounts:audit_verification_status", args=[running.pk])
+    assert f'hx-get="{status_url}"' in text and 'hx-trigger="every 1s"' in text
+    assert 'value="2500"' in text and 'max="10000"' in text and "2500 / 10000" in text
+    panel = client.get(status_url).content.decode()
+    assert panel.startswith('<div id="verification-panel"') and "<html" not in panel
+    # asking again while it runs starts nothing new
+    assert client.post(VERIFY)["Location"] == reverse("accounts:audit_verification", args=[running.pk])
+    assert AuditVerification.objects.count() == 1
+
+
+def test_a_verification_whose_worker_died_is_replaced(client, personas):
+    stalled = AuditVerification.objects.create(requested_by=personas.aud, status=AuditVerification.Status.RUNNING)
+    AuditVerification.objects.filter(pk=stalled.pk).update(updated_at=timezone.now() - dt.timedelta(hours=1))
+    client.force_login(personas.aud)
+    response = client.post(VERIFY)
+    stalled.refresh_from_db()
+    fresh = AuditVerification.objects.exclude(pk=stalled.pk).get()
+    assert stalled.status == AuditVerification.Status.FAILED and "中断" in stalled.error
+    assert fresh.status == AuditVerification.Status.DONE
+    assert response["Location"] == reverse("accounts:audit_verification", args=[fresh.pk])
+
+
+def test_a_failing_verification_says_so_without_an_error_page(client, personas, monkeypatch):
+    def broken(**kwargs):
+        raise DatabaseError("connection lost")
+
+    monkeypatch.setattr(auditchain, "run_verification", broken)
+    client.force_login(personas.aud)
+    response = client.post(VERIFY, follow=True)
+    verification = AuditVerification.objects.get()
+    assert response.status_code == 200 and verification.status == AuditVerification.Status.FAILED
+    assert "校验未能完成" in response.content.decode() and "connection lost" in verification.error
+    # the job delivered again does nothing
+    assert services_run(verification.pk) is None
+
+
+def services_run(pk: int):
+    from gongjiang.accounts import services
+
+    return services.audit_verification_run(verification_id=pk)
 
 
 # --- the canonical form covers every field ---------------------------------------------------

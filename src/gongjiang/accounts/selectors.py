@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from gongjiang.accounts import rules
 from gongjiang.accounts.models import SealedTOTPDevice
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
-from gongjiang.core.models import AuditEntry, User
+from gongjiang.core.models import AuditEntry, AuditVerification, User
 from gongjiang.orgs import roles
 from gongjiang.orgs.models import Membership, Organization
 from gongjiang.orgs.scope import scope_for
@@ -175,3 +175,16 @@ def organization_for_role(text: str) -> Organization | None:
     if found is None:
         raise ApplicationError(gettext(ERR_ORGANIZATION_NOT_FOUND).format(text=text), field="organization")
     return found
+
+
+def audit_verification_list(*, actor: Any) -> QuerySet[AuditVerification]:
+    """The audit chain's verifications, newest first (the audit administrator's)."""
+    require_audit_admin(actor)
+    return AuditVerification.objects.select_related("requested_by").order_by("-requested_at", "-id")
+
+
+def audit_verification_get(*, actor: Any, pk: int) -> AuditVerification:
+    try:
+        return audit_verification_list(actor=actor).get(pk=pk)
+    except AuditVerification.DoesNotExist:
+        raise Http404 from None

@@ -6,6 +6,7 @@ administrator alone (三权分立); a user manages their own password and second
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -23,7 +24,7 @@ from gongjiang.accounts.selectors import require_audit_admin
 from gongjiang.core import audit, auditchain
 from gongjiang.core.crypto import DecryptionError, get_provider
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
-from gongjiang.core.models import AuditEntry, User
+from gongjiang.core.models import AuditEntry, AuditVerification, User
 from gongjiang.orgs import roles
 from gongjiang.orgs.models import Membership, Organization
 from gongjiang.orgs.scope import scope_for
@@ -300,10 +301,76 @@ def admin_account_create(
     return user
 
 
+# A verification whose job has not reported progress for this long is taken to have died
+# with its worker: the next request marks it failed and starts a new one.
+VERIFICATION_STALE_AFTER = dt.timedelta(minutes=15)
+ERR_VERIFICATION_STALLED = "校验任务中断（后台任务进程可能已停止），已重新发起。"
+
+
 def audit_chain_verify(*, actor: Any) -> auditchain.Verification:
-    """Check the audit log's HMAC chain (the audit administrator's button); the check is audited."""
+    """Check the audit log's HMAC chain now, in this process; the check is audited."""
     require_audit_admin(actor)
     return auditchain.run_verification(actor=actor)
+
+
+def audit_verification_start(*, actor: Any) -> AuditVerification:
+    """Start checking the audit chain in the background (the audit administrator's button).
+
+    One verification at a time: while one is queued or running, asking again returns it.
+    """
+    require_audit_admin(actor)
+    with transaction.atomic():
+        current = (AuditVerification.objects.select_for_update()
+                   .filter(status__in=[AuditVerification.Status.QUEUED, AuditVerification.Status.RUNNING])
+                   .order_by("-id").first())
+        if current is not None:
+            if current.updated_at >= timezone.now() - VERIFICATION_STALE_AFTER:
+                return current
+            current.status, current.finished_at = AuditVerification.Status.FAILED, timezone.now()
+            current.error = _(ERR_VERIFICATION_STALLED)
+            current.save(update_fields=["status", "finished_at", "error", "updated_at"])
+        verification = AuditVerification.objects.create(requested_by=actor)
+    from gongjiang.accounts import tasks
+
+    tasks.enqueue_audit_verification(verification)
+    verification.refresh_from_db()
+    return verification
+
+
+def audit_verification_run(*, verification_id: int) -> AuditVerification | None:
+    """The background job: verify the chain, reporting progress on the verification's row.
+
+    Does nothing for a verification that is not queued (a job delivered twice)."""
+    with transaction.atomic():
+        verification = (AuditVerification.objects.select_for_update()
+                        .filter(pk=verification_id, status=AuditVerification.Status.QUEUED).first())
+        if verification is None:
+            return None
+        verification.status, verification.started_at = AuditVerification.Status.RUNNING, timezone.now()
+        verification.save(update_fields=["status", "started_at", "updated_at"])
+
+    def progress(checked: int, total: int) -> None:
+        AuditVerification.objects.filter(pk=verification_id).update(
+            checked=checked, total=total, updated_at=timezone.now())
+
+    try:
+        result = auditchain.run_verification(actor=verification.requested_by, progress=progress)
+    except Exception as exc:  # recorded on the row for the page; the details go to the log
+        logger.exception("audit verification %s failed", verification_id)
+        verification.status, verification.finished_at = AuditVerification.Status.FAILED, timezone.now()
+        verification.error = f"{type(exc).__name__}: {exc}"[:2000]
+        verification.save(update_fields=["status", "finished_at", "error", "updated_at"])
+        return verification
+    verification.status, verification.finished_at = AuditVerification.Status.DONE, timezone.now()
+    verification.checked = verification.total = result.checked
+    verification.ok, verification.head, verification.unsealed = result.ok, result.head, result.unsealed
+    verification.problems = [
+        {"code": p.code, "seq": p.seq, "entry_id": p.entry_id, "message": p.message}
+        for p in result.problems[: AuditVerification.PROBLEMS_KEPT]
+    ]
+    verification.problems_total = len(result.problems)
+    verification.save()
+    return verification
 
 
 def rotate_totp_keys(*, batch_size: int = 1000) -> int:

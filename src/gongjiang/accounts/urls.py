@@ -16,4 +16,6 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/export/", views.audit_export, name="audit_export"),
     path("audit/verify/", views.audit_verify, name="audit_verify"),
+    path("audit/verify/<int:pk>/", views.audit_verification, name="audit_verification"),
+    path("audit/verify/<int:pk>/status/", views.audit_verification_status, name="audit_verification_status"),
 ]

@@ -329,18 +329,28 @@ def audit_list(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @require_POST
 def audit_verify(request: HttpRequest) -> HttpResponseBase:
-    """Verify the audit log's HMAC chain and say on the audit page what was found."""
-    result = services.audit_chain_verify(actor=request.user)
-    if result.ok:
-        messages.success(request, _("审计链完好：已校验 %(checked)s 条封存记录，未发现修改或删除。链头 %(head)s。")
-                         % {"checked": result.checked, "head": result.head or "—"})
-    else:
-        for problem in result.problems[:20]:
-            messages.error(request, problem.message)
-        messages.error(request, _("审计链校验发现 %(count)s 处问题，请立即报告安全管理员。") % {"count": len(result.problems)})
-    if result.unsealed:
-        messages.warning(request, _("另有 %(count)s 条记录尚未封存（运行 gongjiang seal_audit）。") % {"count": result.unsealed})
-    return redirect("accounts:audit_list")
+    """Start verifying the audit log's HMAC chain in the background and show its progress."""
+    verification = services.audit_verification_start(actor=request.user)
+    return redirect("accounts:audit_verification", pk=verification.pk)
+
+
+def _verification_context(request: HttpRequest, pk: int) -> dict[str, Any]:
+    verification = selectors.audit_verification_get(actor=request.user, pk=pk)
+    return {"verification": verification, "polling": verification.in_progress}
+
+
+@login_required
+def audit_verification(request: HttpRequest, pk: int) -> HttpResponse:
+    """One verification of the chain: its progress while it runs, then what it found."""
+    context = _verification_context(request, pk)
+    context["recent"] = selectors.audit_verification_list(actor=request.user)[:10]
+    return render(request, "accounts/audit_verification.html", context)
+
+
+@login_required
+def audit_verification_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The verification's panel alone (polled by HTMX while it runs)."""
+    return render(request, "accounts/_audit_verification_panel.html", _verification_context(request, pk))
 
 
 @login_required

@@ -33,7 +33,7 @@ import datetime as dt
 import hmac
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -251,15 +251,22 @@ def _anchor_for(first_seq: int) -> str | None:
     return None
 
 
-def verify(*, expect_head: tuple[int, str] | None = None) -> Verification:
+PROGRESS_EVERY = 5000
+
+
+def verify(
+    *, expect_head: tuple[int, str] | None = None, progress: Callable[[int, int], None] | None = None,
+) -> Verification:
     """Check every seal against its entry and its predecessor; report what does not hold.
 
     Each mac is checked against the *stored* mac before it, so one altered entry is reported
     once and the entries after it are still checked. ``expect_head`` (seq, mac), a head
-    recorded earlier, must still be in the chain with that mac.
+    recorded earlier, must still be in the chain with that mac. ``progress(checked, total)``
+    is called every ``PROGRESS_EVERY`` seals and at the end.
     """
     key = chain_key()
     result = Verification()
+    total = AuditSeal.objects.count() if progress is not None else 0
     previous: AuditSeal | None = None
     expected_found = expect_head is None
     for seal in _seals():
@@ -300,6 +307,10 @@ def verify(*, expect_head: tuple[int, str] | None = None) -> Verification:
         if expect_head is not None and seal.seq == expect_head[0]:
             expected_found = hmac.compare_digest(seal.mac, expect_head[1])
         previous = seal
+        if progress is not None and result.checked % PROGRESS_EVERY == 0:
+            progress(result.checked, max(total, result.checked))
+    if progress is not None:
+        progress(result.checked, result.checked)
     if previous is not None:
         result.head_seq, result.head_mac = previous.seq, previous.mac
     if not expected_found and expect_head is not None:
@@ -317,11 +328,14 @@ def verify(*, expect_head: tuple[int, str] | None = None) -> Verification:
 ACTION_VERIFIED = "core.audit.verified"
 
 
-def run_verification(*, expect_head: tuple[int, str] | None = None, actor: Any = None) -> Verification:
+def run_verification(
+    *, expect_head: tuple[int, str] | None = None, actor: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Verification:
     """Verify the chain and audit the verification (its outcome ``failure`` if it found any problem)."""
     from gongjiang.core import audit  # audit imports this module
 
-    result = verify(expect_head=expect_head)
+    result = verify(expect_head=expect_head, progress=progress)
     audit.record(
         ACTION_VERIFIED, object_type=AuditEntry._meta.label_lower, actor=actor,
         changes={"checked": result.checked, "head": result.head, "unsealed": result.unsealed,

@@ -16,7 +16,9 @@ class BaseModel(models.Model):
         abstract = True
 
 
-class User(AbstractUser):
+# django-stubs cannot type User.sealedtotpdevice_set: the device's manager is django-otp's,
+# which ships no type information.
+class User(AbstractUser):  # type: ignore[django-manager-missing]
     """A login. Roles come from memberships (orgs.Membership); a worker's login links to a Person."""
 
     display_name = models.CharField(_("显示名称"), max_length=100, blank=True)
@@ -145,3 +147,51 @@ class AuditSeal(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit seals cannot be deleted.")
+
+
+class AuditVerification(models.Model):
+    """One run of the audit chain's verification, started by the audit administrator and run
+    as a background job (``core.tasks.audit_verify_task``), so that a log of millions of
+    entries is checked without holding a request open; its page shows the progress. The
+    outcome is also in the audit log itself (``core.audit.verified``)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("校验中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("出错")
+
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("发起人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("发起时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    checked = models.PositiveBigIntegerField(_("已校验"), default=0)
+    total = models.PositiveBigIntegerField(_("封存总数"), default=0)
+    ok = models.BooleanField(_("链完好"), null=True, blank=True)
+    head = models.CharField(_("链头"), max_length=100, blank=True)
+    unsealed = models.PositiveBigIntegerField(_("未封存"), default=0)
+    problems = models.JSONField(_("问题"), default=list, blank=True)  # the first PROBLEMS_KEPT
+    problems_total = models.PositiveIntegerField(_("问题数"), default=0)
+    error = models.TextField(_("出错原因"), blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)  # progress; a stalled job shows here
+
+    PROBLEMS_KEPT = 200
+
+    class Meta:
+        verbose_name = _("审计链校验")
+        verbose_name_plural = _("审计链校验")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.requested_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.checked * 100 // self.total) if self.total else 0
