@@ -463,3 +463,17 @@ def test_the_mac_changes_when_any_covered_field_changes(base, changes, field, ot
     # ... and the same content in another time zone is the same entry.
     same = AuditEntry(pk=7, at=at.astimezone(dt.timezone(dt.timedelta(hours=8))), changes=changes, **base)
     assert auditchain.compute_mac(auditchain.ALGORITHM_SHA256, key, auditchain.GENESIS, 1, same) == mac
+
+
+def test_the_verification_page_speaks_english(client, personas):
+    from django.conf import settings as django_settings
+
+    found = AuditVerification.objects.create(requested_by=personas.aud, status=AuditVerification.Status.DONE,
+                                             ok=False, checked=9, total=9, problems_total=1,
+                                             problems=[{"code": "gap", "seq": 5, "entry_id": None, "message": "x"}])
+    client.force_login(personas.aud)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = client.get(reverse("accounts:audit_verification", args=[found.pk])).content.decode()
+    assert "Audit chain verification" in text and "found 1 problem(s)" in text
+    assert "Verify again" in text and "Recent verifications" in text and "Completed" in text
+    assert "审计链校验" not in text

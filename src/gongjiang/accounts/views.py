@@ -336,15 +336,14 @@ def audit_verify(request: HttpRequest) -> HttpResponseBase:
 
 def _verification_context(request: HttpRequest, pk: int) -> dict[str, Any]:
     verification = selectors.audit_verification_get(actor=request.user, pk=pk)
-    return {"verification": verification, "polling": verification.in_progress}
+    return {"verification": verification, "polling": verification.in_progress,
+            "recent": selectors.audit_verification_list(actor=request.user)[:10]}
 
 
 @login_required
 def audit_verification(request: HttpRequest, pk: int) -> HttpResponse:
     """One verification of the chain: its progress while it runs, then what it found."""
-    context = _verification_context(request, pk)
-    context["recent"] = selectors.audit_verification_list(actor=request.user)[:10]
-    return render(request, "accounts/audit_verification.html", context)
+    return render(request, "accounts/audit_verification.html", _verification_context(request, pk))
 
 
 @login_required
