@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from gongjiang.accounts.models import SealedTOTPDevice, key_associated_data, seal_key
+from gongjiang.accounts.models import SealedTOTPDevice, key_associated_data
 from gongjiang.accounts.selectors import require_audit_admin
-from gongjiang.core import audit, auditchain
-from gongjiang.core.crypto import DecryptionError, get_provider
+from gongjiang.core import audit, auditchain, keyrotation
+from gongjiang.core.crypto import DecryptionError
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
 from gongjiang.core.models import AuditEntry, AuditVerification, User
 from gongjiang.orgs import roles
@@ -376,20 +376,7 @@ def audit_verification_run(*, verification_id: int) -> AuditVerification | None:
 def rotate_totp_keys(*, batch_size: int = 1000) -> int:
     """Re-encrypt TOTP secrets written under an old field key with the active key (a
     ``FIELD_KEY_ROTATORS`` entry, run by ``gongjiang rotate_keys``)."""
-    provider = get_provider()
-    changed = 0
-    last_pk = 0
-    while True:
-        batch = list(SealedTOTPDevice.objects.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
-        if not batch:
-            return changed
-        with transaction.atomic():
-            for device in batch:
-                if provider.needs_rotation(device.key_encrypted):
-                    plain = provider.decrypt(device.key_encrypted, associated_data=key_associated_data(device.user_id))
-                    device.key_encrypted = seal_key(device.user_id, bytes.fromhex(plain))
-                    device.save(update_fields=["key_encrypted"])
-                    changed += 1
-            audit.record("accounts.totp.keys_rotated", object_type="accounts.sealedtotpdevice",
-                         changes={"up_to_pk": batch[-1].pk})
-        last_pk = batch[-1].pk
+    return keyrotation.reencrypt(
+        SealedTOTPDevice.objects.all(), action="accounts.totp.keys_rotated", batch_size=batch_size,
+        fields={"key_encrypted": lambda device: key_associated_data(device.user_id)},
+    )

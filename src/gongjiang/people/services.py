@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 
 from gongjiang.catalog.levels import SkillLevel, level_from_national_grade
 from gongjiang.catalog.models import Occupation, Region
-from gongjiang.core import audit
+from gongjiang.core import audit, keyrotation
 from gongjiang.core.crypto import get_provider
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
 from gongjiang.core.rules import (
@@ -475,27 +475,8 @@ def honor_add(
 
 def rotate_person_keys(*, batch_size: int = 1000) -> int:
     """Re-encrypt ID and mobile ciphertexts written under an old key with the active key."""
-    provider = get_provider()
-    changed = 0
-    last_pk = 0
-    while True:
-        batch = list(Person.objects.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
-        if not batch:
-            return changed
-        with transaction.atomic():
-            for person in batch:
-                fields = []
-                if provider.needs_rotation(person.id_number_encrypted):
-                    plain = provider.decrypt(person.id_number_encrypted, associated_data=ID_CIPHER_AAD)
-                    person.id_number_encrypted = provider.encrypt(plain, associated_data=ID_CIPHER_AAD)
-                    fields.append("id_number_encrypted")
-                if person.mobile_encrypted and provider.needs_rotation(person.mobile_encrypted):
-                    plain = provider.decrypt(person.mobile_encrypted, associated_data=MOBILE_CIPHER_AAD)
-                    person.mobile_encrypted = provider.encrypt(plain, associated_data=MOBILE_CIPHER_AAD)
-                    fields.append("mobile_encrypted")
-                if fields:
-                    person.save(update_fields=fields)
-                    changed += 1
-            if batch:
-                audit.record("people.keys.rotated", object_type="people.person", changes={"up_to_pk": batch[-1].pk})
-        last_pk = batch[-1].pk
+    return keyrotation.reencrypt(
+        Person.objects.all(), action="people.keys.rotated", batch_size=batch_size,
+        fields={"id_number_encrypted": lambda _person: ID_CIPHER_AAD,
+                "mobile_encrypted": lambda _person: MOBILE_CIPHER_AAD},
+    )
