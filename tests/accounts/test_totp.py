@@ -162,3 +162,15 @@ def test_the_security_admin_resets_a_lost_device(client, personas):
     assert response.status_code == 302
     assert not SealedTOTPDevice.objects.filter(user=personas.city).exists()
     assert AuditEntry.objects.filter(action=services.ACTION_2FA_RESET, object_id=str(personas.city.pk)).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_second_factor_pages_speak_english(client):
+    from django.conf import settings
+
+    user = factories.user("lina")
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = client.get(reverse("accounts:totp_enrol")).content.decode()
+    assert "Open the authenticator app on your phone" in text and "QR code" in text and ">Bind<" in text
+    assert "扫描下面的二维码" not in text

@@ -157,7 +157,7 @@ class AuditVerification(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")
-        RUNNING = "running", _("校验中")
+        RUNNING = "running", _("正在校验")
         DONE = "done", _("已完成")
         FAILED = "failed", _("出错")
 

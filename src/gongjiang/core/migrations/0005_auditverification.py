@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='发起时间')),
                 ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='开始时间')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('status', models.CharField(choices=[('queued', '排队中'), ('running', '校验中'), ('done', '已完成'), ('failed', '出错')], default='queued', max_length=10, verbose_name='状态')),
+                ('status', models.CharField(choices=[('queued', '排队中'), ('running', '正在校验'), ('done', '已完成'), ('failed', '出错')], default='queued', max_length=10, verbose_name='状态')),
                 ('checked', models.PositiveBigIntegerField(default=0, verbose_name='已校验')),
                 ('total', models.PositiveBigIntegerField(default=0, verbose_name='封存总数')),
                 ('ok', models.BooleanField(blank=True, null=True, verbose_name='链完好')),
