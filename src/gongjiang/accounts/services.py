@@ -307,12 +307,6 @@ VERIFICATION_STALE_AFTER = dt.timedelta(minutes=15)
 ERR_VERIFICATION_STALLED = "校验任务中断（后台任务进程可能已停止），已重新发起。"
 
 
-def audit_chain_verify(*, actor: Any) -> auditchain.Verification:
-    """Check the audit log's HMAC chain now, in this process; the check is audited."""
-    require_audit_admin(actor)
-    return auditchain.run_verification(actor=actor)
-
-
 def audit_verification_start(*, actor: Any) -> AuditVerification:
     """Start checking the audit chain in the background (the audit administrator's button).
 
