@@ -37,3 +37,24 @@ def test_the_verification_page_follows_the_job_to_its_findings(
     page.wait_for_selector("#verification-result")
     assert "审计链完好" in page.inner_text("#verification-result")
     assert AuditVerification.objects.count() == 2
+
+
+def test_the_audit_filters_lie_in_one_grid_without_overlap(
+    transactional_db: Any, live_server: Any, page: Any, login: Any, personas: Any, screenshot_dir: Any,
+) -> None:
+    login(page, "aud")
+    page.goto(f"{live_server.url}/audit/")
+    page.wait_for_selector("form.filters")
+    boxes = [page.locator(f"form.filters #{name}").bounding_box()
+             for name in ("id_actor", "id_action", "id_date_from", "id_date_to")]
+    button = page.locator("form.filters button[type=submit]").bounding_box()
+    assert all(boxes) and button
+    # the fields share rows (they were stacked in one narrow column), and nothing covers a field
+    assert boxes[0]["y"] == boxes[1]["y"] or abs(boxes[0]["x"] - boxes[1]["x"]) > 50
+
+    def overlaps(a: dict, b: dict) -> bool:
+        return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and \
+            a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+
+    assert not any(overlaps(button, box) for box in boxes)
+    page.screenshot(path=str(screenshot_dir / "audit-list-filters.png"))
