@@ -359,6 +359,7 @@ def test_the_audit_admin_verifies_the_chain_from_the_page(client, personas):
     assert verification.checked == verification.total == sealed > 0
     text = client.get(response["Location"]).content.decode()
     assert "审计链完好" in text and verification.head in text and 'hx-trigger="every 1s"' not in text
+    assert f"{verification.seconds_taken:.1f} 秒" in text  # how long it took
     entry = AuditEntry.objects.filter(action=auditchain.ACTION_VERIFIED).get()
     assert entry.actor == personas.aud
     # when: an entry is altered, the next verification points at it

@@ -193,5 +193,11 @@ class AuditVerification(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     @property
+    def seconds_taken(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+    @property
     def percent(self) -> int:
         return min(100, self.checked * 100 // self.total) if self.total else 0
