@@ -95,3 +95,16 @@ def test_csv_export_is_filtered_safe_and_audited(client, log):
     assert "'=HYPERLINK" in lines[1]
     exported = AuditEntry.objects.get(action=ACTION_AUDIT_EXPORTED)
     assert exported.actor == log.aud and exported.changes == {"action": "core.test.formula"}
+
+
+def test_changes_are_shown_as_readable_json_and_long_ones_fold(client, log):
+    with acting_as(log.city):
+        audit.record("test.short", object_type="test", changes={"姓名": ["张三", "张叁"]})
+        audit.record("test.long", object_type="test", changes={"说明": "很长的变更内容" * 30})
+    client.force_login(log.aud)
+    html = client.get(AUDIT, {"action": "test."}).content.decode()
+    short = html.split('data-action="test.short"', 1)[1].split("</tr>", 1)[0]
+    assert "{&quot;姓名&quot;: [&quot;张三&quot;, &quot;张叁&quot;]}" in short  # JSON, not {'姓名': …}
+    assert "&#x27;" not in short and "<details>" not in short
+    long = html.split('data-action="test.long"', 1)[1].split("</tr>", 1)[0]
+    assert "<details><summary>" in long and long.count("很长的变更内容") > 30
