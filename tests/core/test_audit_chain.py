@@ -477,4 +477,5 @@ def test_the_verification_page_speaks_english(client, personas):
     text = client.get(reverse("accounts:audit_verification", args=[found.pk])).content.decode()
     assert "Audit chain verification" in text and "found 1 problem(s)" in text
     assert "Verify again" in text and "Recent verifications" in text and "Completed" in text
+    assert "Started by" in text and "Back to the audit log" in text and "<dt>Verified</dt>" in text
     assert "审计链校验" not in text
