@@ -174,3 +174,8 @@ def test_the_second_factor_pages_speak_english(client):
     text = client.get(reverse("accounts:totp_enrol")).content.decode()
     assert "Open the authenticator app on your phone" in text and "QR code" in text and ">Bind<" in text
     assert "扫描下面的二维码" not in text
+    # and the service's error, too
+    code = current_code(SealedTOTPDevice.objects.get(user=user))
+    wrong = client.post(reverse("accounts:totp_enrol"), {"token": "000000" if code != "000000" else "111111"})
+    wrong = wrong.content.decode()
+    assert "The code is wrong or has been used already" in wrong and services.ERR_TOTP_CODE not in wrong

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from gongjiang.accounts import rules
@@ -159,7 +159,7 @@ def audit_object_types(*, actor: Any) -> list[str]:
     )
 
 
-ERR_ORGANIZATION_NOT_FOUND = "未找到单位“{text}”，请填写单位全称或统一社会信用代码。"
+ERR_ORGANIZATION_NOT_FOUND = gettext_noop("未找到单位“{text}”，请填写单位全称或统一社会信用代码。")
 
 
 def organization_for_role(text: str) -> Organization | None:

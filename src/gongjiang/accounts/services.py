@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from rest_framework.authtoken.models import Token
 
 from gongjiang.accounts.models import SealedTOTPDevice, key_associated_data
@@ -30,15 +31,15 @@ from gongjiang.orgs.models import Membership, Organization
 from gongjiang.orgs.scope import scope_for
 from gongjiang.orgs.services import membership_grant, membership_revoke
 
-ERR_USERNAME_REQUIRED = "请填写用户名。"
-ERR_USERNAME_TAKEN = "用户名“{username}”已被使用，请换一个。"
-ERR_USERNAME_INVALID = "用户名只能包含字母、数字和 @ . + - _，长度不超过 150 个字符。"
-ERR_NOT_YOURSELF = "不能对自己的账号执行此操作，须由另一名安全管理员办理。"
-ERR_OLD_PASSWORD = "原密码不正确。"
-ERR_SAME_PASSWORD = "新密码不能与原密码相同。"
-ERR_TOTP_CODE = "动态验证码不正确或已使用过，请输入验证器上显示的最新 6 位数字。"
-ERR_TOTP_ALREADY = "您已绑定动态验证码；如需更换，请联系安全管理员重置。"
-ERR_ROLE_UNKNOWN = "角色“{role}”不存在。"
+ERR_USERNAME_REQUIRED = gettext_noop("请填写用户名。")
+ERR_USERNAME_TAKEN = gettext_noop("用户名“{username}”已被使用，请换一个。")
+ERR_USERNAME_INVALID = gettext_noop("用户名只能包含字母、数字和 @ . + - _，长度不超过 150 个字符。")
+ERR_NOT_YOURSELF = gettext_noop("不能对自己的账号执行此操作，须由另一名安全管理员办理。")
+ERR_OLD_PASSWORD = gettext_noop("原密码不正确。")
+ERR_SAME_PASSWORD = gettext_noop("新密码不能与原密码相同。")
+ERR_TOTP_CODE = gettext_noop("动态验证码不正确或已使用过，请输入验证器上显示的最新 6 位数字。")
+ERR_TOTP_ALREADY = gettext_noop("您已绑定动态验证码；如需更换，请联系安全管理员重置。")
+ERR_ROLE_UNKNOWN = gettext_noop("角色“{role}”不存在。")
 
 ACTION_USER_CREATED = "accounts.user.created"
 ACTION_USER_DISABLED = "accounts.user.disabled"
@@ -304,7 +305,7 @@ def admin_account_create(
 # A verification whose job has not reported progress for this long is taken to have died
 # with its worker: the next request marks it failed and starts a new one.
 VERIFICATION_STALE_AFTER = dt.timedelta(minutes=15)
-ERR_VERIFICATION_STALLED = "校验任务中断（后台任务进程可能已停止），已重新发起。"
+ERR_VERIFICATION_STALLED = gettext_noop("校验任务中断（后台任务进程可能已停止），已重新发起。")
 
 
 def audit_verification_start(*, actor: Any) -> AuditVerification:
