@@ -137,3 +137,16 @@ def test_pdf_is_scoped_and_logged(issued, personas):
     with pytest.raises(PermissionDeniedError):
         services.credential_pdf(actor=personas.kira, credential=issued)
     assert AuditEntry.objects.filter(action="credentials.credential.pdf_rendered", outcome="denied").count() == 1
+
+
+def test_refusals_are_given_in_the_users_language(issued, personas):
+    from django.utils import translation
+
+    services.credential_revoke(actor=personas.olga, credential=issued, reason="信息有误", category="error")
+    with translation.override("en"), pytest.raises(ApplicationError) as error:
+        services.credential_revoke(actor=personas.olga, credential=issued, reason="再次", category="error")
+    message = str(error.value.errors["reason"][0])
+    assert message.startswith("This certificate was revoked on ") and "cannot be revoked again" in message
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as error:
+        services.credential_revoke(actor=personas.olga, credential=issued, reason="再次", category="error")
+    assert "不能重复撤销" in str(error.value.errors["reason"][0])

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongjiang.core import audit
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
@@ -28,19 +29,19 @@ from gongjiang.credentials.signing import active_signer, encode_jws
 from gongjiang.orgs.models import Organization
 from gongjiang.people.models import Certificate, Person
 
-ERR_KIND = "证书类型不正确，可选：职业技能等级证书、竞赛获奖证书、培训结业证书、特级技师/首席技师聘书、其他证书。"
-ERR_TITLE = "请填写证书名称。"
-ERR_ISSUER = "请指定发证机构（单位或机构名称）。"
-ERR_FIELDS = "证书内容须为“键: 文本”的字典，值只能是文本或数字。"
-ERR_PRIVATE_FIELD = "证书内容不能包含证件号码或照片（{key}）：公开核验信息里不能出现这些个人信息。"
-ERR_CERT_HOLDER = "登记证书的持证人与本证书持证人不一致。"
-ERR_CERT_TAKEN = "该登记证书已有可核验证书。"
-ERR_ISSUED_FUTURE = "发证日期不能晚于今天。"
-ERR_VALID_UNTIL = "有效期至不能早于发证日期。"
-ERR_REVOKE_REASON = "撤销证书须填写原因。"
-ERR_REVOKE_CATEGORY = "撤销原因类别不正确，可选：弄虚作假/违规取得、信息有误、已补发/换发新证、本人申请注销、其他原因。"
-ERR_ALREADY_REVOKED = "该证书已于 {date} 撤销，不能重复撤销。"
-ERR_REISSUE_REVOKED = "已撤销的证书不能补发；如为错误撤销，请联系平台管理员。"
+ERR_KIND = gettext_noop("证书类型不正确，可选：职业技能等级证书、竞赛获奖证书、培训结业证书、特级技师/首席技师聘书、其他证书。")
+ERR_TITLE = gettext_noop("请填写证书名称。")
+ERR_ISSUER = gettext_noop("请指定发证机构（单位或机构名称）。")
+ERR_FIELDS = gettext_noop("证书内容须为“键: 文本”的字典，值只能是文本或数字。")
+ERR_PRIVATE_FIELD = gettext_noop("证书内容不能包含证件号码或照片（{key}）：公开核验信息里不能出现这些个人信息。")
+ERR_CERT_HOLDER = gettext_noop("登记证书的持证人与本证书持证人不一致。")
+ERR_CERT_TAKEN = gettext_noop("该登记证书已有可核验证书。")
+ERR_ISSUED_FUTURE = gettext_noop("发证日期不能晚于今天。")
+ERR_VALID_UNTIL = gettext_noop("有效期至不能早于发证日期。")
+ERR_REVOKE_REASON = gettext_noop("撤销证书须填写原因。")
+ERR_REVOKE_CATEGORY = gettext_noop("撤销原因类别不正确，可选：弄虚作假/违规取得、信息有误、已补发/换发新证、本人申请注销、其他原因。")
+ERR_ALREADY_REVOKED = gettext_noop("该证书已于 {date} 撤销，不能重复撤销。")
+ERR_REISSUE_REVOKED = gettext_noop("已撤销的证书不能补发；如为错误撤销，请联系平台管理员。")
 
 
 def _clean_fields(fields: dict[str, Any] | None) -> dict[str, Any]:
