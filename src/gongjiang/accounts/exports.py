@@ -45,6 +45,12 @@ def _local(moment: Any) -> Any:
     return timezone.localtime(moment).replace(tzinfo=None)  # Excel keeps no time zone
 
 
+def changes_text(entry: Any) -> str:
+    """An audit entry's changes as one line of JSON, Chinese kept readable ("" for none):
+    the page and the Excel export show the same text."""
+    return json.dumps(entry.changes, ensure_ascii=False, default=str) if entry.changes else ""
+
+
 AUDIT_COLUMNS = [
     Column(_("时间"), lambda e: _local(e.at), width=20),
     Column(_("操作人"), lambda e: e.actor_username, width=14),
@@ -54,5 +60,5 @@ AUDIT_COLUMNS = [
     Column(_("对象编号"), lambda e: e.object_id, width=10),
     Column(_("对象"), lambda e: e.object_repr, width=24),
     Column(_("结果"), lambda e: e.get_outcome_display(), width=8),
-    Column(_("变更内容"), lambda e: json.dumps(e.changes, ensure_ascii=False) if e.changes else "", width=40),
+    Column(_("变更内容"), changes_text, width=40),
 ]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from rest_framework.authtoken.models import Token
 
+from gongjiang.accounts import tasks
 from gongjiang.accounts.models import SealedTOTPDevice, key_associated_data
 from gongjiang.accounts.selectors import require_audit_admin
 from gongjiang.core import audit, auditchain, keyrotation
@@ -305,6 +306,7 @@ def admin_account_create(
 # A verification whose job has not reported progress for this long is taken to have died
 # with its worker: the next request marks it failed and starts a new one.
 VERIFICATION_STALE_AFTER = dt.timedelta(minutes=15)
+ERR_VERIFICATION_FAILED = gettext_noop("校验时出错（{detail}），请查看服务日志。")
 ERR_VERIFICATION_STALLED = gettext_noop("校验任务中断（后台任务进程可能已停止），已重新发起。")
 
 
@@ -325,8 +327,6 @@ def audit_verification_start(*, actor: Any) -> AuditVerification:
             current.error = _(ERR_VERIFICATION_STALLED)
             current.save(update_fields=["status", "finished_at", "error", "updated_at"])
         verification = AuditVerification.objects.create(requested_by=actor)
-    from gongjiang.accounts import tasks
-
     tasks.enqueue_audit_verification(verification)
     verification.refresh_from_db()
     return verification
@@ -353,7 +353,8 @@ def audit_verification_run(*, verification_id: int) -> AuditVerification | None:
     except Exception as exc:  # recorded on the row for the page; the details go to the log
         logger.exception("audit verification %s failed", verification_id)
         verification.status, verification.finished_at = AuditVerification.Status.FAILED, timezone.now()
-        verification.error = f"{type(exc).__name__}: {exc}"[:2000]
+        detail = f"{type(exc).__name__}: {exc}"[:1800]
+        verification.error = _(ERR_VERIFICATION_FAILED).format(detail=detail)
         verification.save(update_fields=["status", "finished_at", "error", "updated_at"])
         return verification
     verification.status, verification.finished_at = AuditVerification.Status.DONE, timezone.now()

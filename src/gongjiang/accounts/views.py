@@ -314,9 +314,7 @@ def audit_list(request: HttpRequest) -> HttpResponseBase:
             return refuse_export(request, "accounts:audit_list", errors)
         return _audit_csv(entries, filters)
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    # Each entry with its changes as JSON (not Python's repr), Chinese kept readable.
-    rows = [(entry, json.dumps(entry.changes, ensure_ascii=False, default=str) if entry.changes else "")
-            for entry in page.object_list]
+    rows = [(entry, exports.changes_text(entry)) for entry in page.object_list]
     params = {key: value for key, value in request.GET.items() if key not in ("page", "format") and value}
     context = {
         "form": form,
