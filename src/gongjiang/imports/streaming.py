@@ -250,7 +250,7 @@ def _widen(sender: Connection) -> None:
     next did on the other (measured on 100,000 rows: ~0.3 s of waiting on each side). Where
     the pipe cannot be widened (not Linux, or a lower limit), it stays as it is.
     """
-    set_size = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)  # None where fcntl itself is missing too
     if set_size is None:
         return
     with contextlib.suppress(OSError):
