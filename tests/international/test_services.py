@@ -97,6 +97,29 @@ def test_both_sides_approve_the_same_version_and_a_change_needs_new_approval(cit
     assert AuditEntry.objects.filter(action="international.agreement.approved").count() == 2
 
 
+def test_refusals_are_given_in_the_users_language(city, personas):
+    from django.utils import translation
+
+    local = college(city)
+    foreign = partner(city)
+    twice = [services.PartySpec(local, "甲方"), services.PartySpec(local, "乙方")]
+
+    def create(parties):
+        return services.agreement_create(actor=personas.city, title="中德技能人才联合培养协议", kind="joint_training",
+                                         managed_by=city.city_bureau, parties=parties)
+
+    with translation.override("en"), pytest.raises(ApplicationError) as err:
+        create(twice)
+    assert err.value.errors == {"parties": ["The same organisation cannot be listed as a party more than once."]}
+    agreement = create([services.PartySpec(local, "甲方"), services.PartySpec(foreign.organization, "乙方")])
+    with translation.override("en"), pytest.raises(ApplicationError) as err:
+        services.agreement_attach_document(actor=personas.city, agreement=agreement, content=b"", filename="协议.pdf")
+    assert err.value.errors == {"document": ["The agreement text file is empty."]}
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as err:
+        create(twice)
+    assert err.value.errors == {"parties": ["同一单位不能重复列为签约方。"]}
+
+
 def test_outsider_cannot_approve_for_a_party(city, personas):
     foreign = partner(city)
     agreement = draft_agreement(city, personas, foreign, college(city))

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongjiang.catalog.models import Occupation
 from gongjiang.core import audit
@@ -49,26 +50,26 @@ from gongjiang.orgs.models import Organization
 from gongjiang.orgs.scope import organization_queryset, scope_for
 from gongjiang.people.models import Certificate, Person
 
-ERR_MANAGER_SCOPE = "管理单位须是您管理的单位。"
-ERR_NAME_REQUIRED = "请填写名称。"
-ERR_PARTNER_KIND = "机构类型不正确。"
-ERR_PARTY_COUNT = "协议须至少有两个签约方。"
-ERR_PARTY_DUPLICATE = "同一单位不能重复列为签约方。"
-ERR_NOT_A_PARTY = "该单位不是此协议的签约方。"
-ERR_APPROVE_SCOPE = "只能由签约方本单位的管理员确认，或由协议管理单位凭境外方的确认依据代为登记。"
-ERR_EVIDENCE_REQUIRED = "代境外方登记确认时须填写确认依据（如邮件日期、签字页）。"
-ERR_TERMINATED = "协议已终止，不能修改。"
-ERR_TERMINATE_REASON = "终止协议须填写原因。"
-ERR_DOCUMENT_EMPTY = "协议文本文件为空。"
-ERR_MEMBER_DUPLICATE = "该单位已是联盟成员。"
-ERR_CERTIFICATE_DUPLICATE = "联盟成员证书编号 {number} 已使用。"
-ERR_ENGAGEMENT_TARGET = "聘用须关联一个培训项目或联合培养项目（可都填）。"
-ERR_DATES = "结束日期不能早于开始日期。"
-ERR_HOURS = "学时须为不小于 0 的数字。"
-ERR_RECOGNITION_DUPLICATE = "认可清单中已有该资格（同一颁发机构、国家和认定单位）。"
-ERR_RECOGNITION_LEVEL = "比照等级不正确。"
-ERR_CERT_NOT_INTERNATIONAL = "只有“境外/国际职业资格证书”类证书可以关联认可依据。"
-ERR_RECOGNITION_NOT_RECOGNISED = "所选认可依据尚未认可（{decision}），不能关联。"
+ERR_MANAGER_SCOPE = gettext_noop("管理单位须是您管理的单位。")
+ERR_NAME_REQUIRED = gettext_noop("请填写名称。")
+ERR_PARTNER_KIND = gettext_noop("机构类型不正确。")
+ERR_PARTY_COUNT = gettext_noop("协议须至少有两个签约方。")
+ERR_PARTY_DUPLICATE = gettext_noop("同一单位不能重复列为签约方。")
+ERR_NOT_A_PARTY = gettext_noop("该单位不是此协议的签约方。")
+ERR_APPROVE_SCOPE = gettext_noop("只能由签约方本单位的管理员确认，或由协议管理单位凭境外方的确认依据代为登记。")
+ERR_EVIDENCE_REQUIRED = gettext_noop("代境外方登记确认时须填写确认依据（如邮件日期、签字页）。")
+ERR_TERMINATED = gettext_noop("协议已终止，不能修改。")
+ERR_TERMINATE_REASON = gettext_noop("终止协议须填写原因。")
+ERR_DOCUMENT_EMPTY = gettext_noop("协议文本文件为空。")
+ERR_MEMBER_DUPLICATE = gettext_noop("该单位已是联盟成员。")
+ERR_CERTIFICATE_DUPLICATE = gettext_noop("联盟成员证书编号 {number} 已使用。")
+ERR_ENGAGEMENT_TARGET = gettext_noop("聘用须关联一个培训项目或联合培养项目（可都填）。")
+ERR_DATES = gettext_noop("结束日期不能早于开始日期。")
+ERR_HOURS = gettext_noop("学时须为不小于 0 的数字。")
+ERR_RECOGNITION_DUPLICATE = gettext_noop("认可清单中已有该资格（同一颁发机构、国家和认定单位）。")
+ERR_RECOGNITION_LEVEL = gettext_noop("比照等级不正确。")
+ERR_CERT_NOT_INTERNATIONAL = gettext_noop("只有“境外/国际职业资格证书”类证书可以关联认可依据。")
+ERR_RECOGNITION_NOT_RECOGNISED = gettext_noop("所选认可依据尚未认可（{decision}），不能关联。")
 
 
 def _require_manager(actor: Any, organization: Organization, field: str = "managed_by") -> None:
