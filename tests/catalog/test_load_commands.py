@@ -174,6 +174,23 @@ def test_missing_file_exits_with_2(db, tmp_path):
     assert err.value.returncode == 2
 
 
+def test_refusals_are_given_in_the_users_language(db, tmp_path, capsys):
+    from django.utils import translation
+
+    twice = write(tmp_path, "regions.csv", "code,code,name\n1,2,3\n")
+    unnamed = write(tmp_path, "counties.csv", "code,name\n330700,金华市\n330703,\n")
+    with translation.override("en"), pytest.raises(CommandError) as err:
+        run("load_regions", str(twice))
+    assert str(err.value) == 'The column "code" appears twice in the header.'
+    with translation.override("en"), pytest.raises(CommandError) as err:
+        run("load_regions", str(unnamed))
+    assert str(err.value) == "Errors found in the file: 1. No data was written."
+    assert capsys.readouterr().err.strip().endswith(": Cannot be empty.")
+    with translation.override("zh-hans"), pytest.raises(CommandError) as err:
+        run("load_regions", str(twice))
+    assert str(err.value) == "表头中“code”列出现了两次。"
+
+
 def test_regions_from_excel_with_numeric_codes(db, tmp_path):
     path = write_xlsx(tmp_path, "regions.xlsx", [["代码", "名称", "上级"], [330700, "金华市", None], [330702, "婺城区", 330700]])
     run("load_regions", str(path))

@@ -96,6 +96,20 @@ def test_purging_below_the_configured_retention_is_refused():
 
 
 @pytest.mark.django_db
+@override_settings(AUDIT_RETENTION_DAYS=365)
+def test_refusals_are_given_in_the_users_language():
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(CommandError) as caught:
+        call_command("purge_audit", "--older-than-days", "200")
+    assert str(caught.value) == ("Audit log entries must be kept for at least 365 days (AUDIT_RETENTION_DAYS): "
+                                 "entries from the last 200 days cannot be purged.")
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as error:
+        retention.audit_purge(older_than_days=200)
+    assert str(error.value.message) == "审计日志须至少保留 365 天（AUDIT_RETENTION_DAYS），不能清除 200 天以内的记录。"
+
+
+@pytest.mark.django_db
 @override_settings(AUDIT_RETENTION_DAYS=183)
 def test_purge_removes_only_old_entries_records_itself_and_leaves_the_guard_on():
     # given

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongjiang.catalog import rules
 from gongjiang.catalog.models import Industry, Occupation, Region, WorkType
@@ -44,16 +45,16 @@ INDUSTRY_COLUMNS = [
     Column("parent", "上级代码", ("上级", "上级代码", "上級", "上級代碼", "parent_code")),
 ]
 
-ERR_REQUIRED = "不能为空。"
-ERR_TOO_LONG = "不能超过 {limit} 个字。"
-ERR_DUPLICATE_ROW = "代码 {code} 与第 {row} 行重复。"
-ERR_PARENT_MISSING = "上级代码 {parent} 既不在文件中，也不在系统中。"
-ERR_NO_ANCESTOR = "找不到 {code} 的上级区划（已尝试 {tried}）：请先导入上级区划，或在 parent 列填写。"
-ERR_INDUSTRY_PARENT_MISMATCH = "上级代码应为 {expected}（由行业代码推出），而不是 {parent}。"
-ERR_INDUSTRY_PARENT_FOR_SECTION = "门类（A–T）没有上级，请留空。"
-ERR_VERIFIED_NEEDS_SOURCE = "标记为已核实的职业编码须在“来源”列写明核实依据（标准原文或官方目录）。"
-ERR_EDITION = "大典版本应为 4 位年份，如 2022。"
-ERR_ROWS = "文件中有 {count} 处错误，没有写入任何数据。"
+ERR_REQUIRED = gettext_noop("不能为空。")
+ERR_TOO_LONG = gettext_noop("不能超过 {limit} 个字。")
+ERR_DUPLICATE_ROW = gettext_noop("代码 {code} 与第 {row} 行重复。")
+ERR_PARENT_MISSING = gettext_noop("上级代码 {parent} 既不在文件中，也不在系统中。")
+ERR_NO_ANCESTOR = gettext_noop("找不到 {code} 的上级区划（已尝试 {tried}）：请先导入上级区划，或在 parent 列填写。")
+ERR_INDUSTRY_PARENT_MISMATCH = gettext_noop("上级代码应为 {expected}（由行业代码推出），而不是 {parent}。")
+ERR_INDUSTRY_PARENT_FOR_SECTION = gettext_noop("门类（A–T）没有上级，请留空。")
+ERR_VERIFIED_NEEDS_SOURCE = gettext_noop("标记为已核实的职业编码须在“来源”列写明核实依据（标准原文或官方目录）。")
+ERR_EDITION = gettext_noop("大典版本应为 4 位年份，如 2022。")
+ERR_ROWS = gettext_noop("文件中有 {count} 处错误，没有写入任何数据。")
 
 
 @dataclass(frozen=True)

@@ -15,20 +15,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongjiang.core.rules import normalize_text
 
 CSV_SUFFIXES = {".csv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 
-ERR_FILE_MISSING = "找不到文件：{path}。"
-ERR_FILE_SUFFIX = "不支持的文件类型“{suffix}”：请使用 CSV（.csv）或 Excel（.xlsx/.xls）文件。"
-ERR_FILE_UNREADABLE = "无法读取文件：{reason}。"
-ERR_FILE_ENCODING = "CSV 文件的编码无法识别：请另存为 UTF-8 或 GB18030（GBK）编码。"
-ERR_FILE_EMPTY = "文件中没有表头行。"
-ERR_FILE_NO_ROWS = "文件只有表头，没有数据行。"
-ERR_FILE_MISSING_COLUMNS = "缺少必需的列：{columns}。表头应包含：{expected}。"
-ERR_FILE_DUPLICATE_COLUMN = "表头中“{column}”列出现了两次。"
+ERR_FILE_MISSING = gettext_noop("找不到文件：{path}。")
+ERR_FILE_SUFFIX = gettext_noop("不支持的文件类型“{suffix}”：请使用 CSV（.csv）或 Excel（.xlsx/.xls）文件。")
+ERR_FILE_UNREADABLE = gettext_noop("无法读取文件：{reason}。")
+ERR_FILE_ENCODING = gettext_noop("CSV 文件的编码无法识别：请另存为 UTF-8 或 GB18030（GBK）编码。")
+ERR_FILE_EMPTY = gettext_noop("文件中没有表头行。")
+ERR_FILE_NO_ROWS = gettext_noop("文件只有表头，没有数据行。")
+ERR_FILE_MISSING_COLUMNS = gettext_noop("缺少必需的列：{columns}。表头应包含：{expected}。")
+ERR_FILE_DUPLICATE_COLUMN = gettext_noop("表头中“{column}”列出现了两次。")
 
 
 class UnusableFileError(Exception):

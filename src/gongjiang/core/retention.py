@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongjiang.core import audit, auditchain
 from gongjiang.core.exceptions import ApplicationError
@@ -21,7 +22,7 @@ from gongjiang.core.models import AuditEntry, AuditSeal
 
 LEGAL_MINIMUM_DAYS = 183
 ACTION_PURGED = auditchain.ACTION_PURGED
-ERR_RETENTION_TOO_SHORT = "审计日志须至少保留 {minimum} 天（AUDIT_RETENTION_DAYS），不能清除 {days} 天以内的记录。"
+ERR_RETENTION_TOO_SHORT = gettext_noop("审计日志须至少保留 {minimum} 天（AUDIT_RETENTION_DAYS），不能清除 {days} 天以内的记录。")
 
 
 def minimum_retention_days() -> int:
