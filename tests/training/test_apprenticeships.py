@@ -49,6 +49,23 @@ def test_mentors_must_be_two_people_and_enterprise_mentor_works_there(city, pers
     assert err.value.errors["enterprise_mentor"] == [services.ERR_ENTERPRISE_MENTOR_EMPLOYER]
 
 
+def test_refusals_are_given_in_the_users_language(city, personas):
+    from django.utils import translation
+
+    record = builders.apprenticeship(city, actor=personas.olga)
+    services.apprenticeship_change_status(actor=personas.olga, apprenticeship=record, status="active",
+                                          on=dt.date(2024, 3, 1), reason="入学报到")
+    review = services.review_create(actor=personas.olga, apprenticeship=record, period_label="2024 年度",
+                                    review_date=dt.date(2024, 12, 20), progress_percent=90, summary="达到预期")
+    services.review_sign(actor=personas.olga, review=review, side="enterprise")
+    with translation.override("en"), pytest.raises(ApplicationError) as error:
+        services.review_sign(actor=personas.olga, review=review, side="enterprise")
+    assert error.value.errors["side"] == ['"Company mentor" has already signed and cannot sign again.']
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as error:
+        services.review_sign(actor=personas.olga, review=review, side="enterprise")
+    assert error.value.errors["side"] == ["企业导师已签字，不能重复签字。"]
+
+
 def test_enterprise_cannot_register_for_another_enterprise(city, personas):
     with pytest.raises(ApplicationError) as err:
         builders.apprenticeship(city, actor=personas.kira)

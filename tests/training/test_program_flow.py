@@ -79,6 +79,21 @@ def test_nominating_twice_or_to_a_draft_is_refused(city, personas):
     assert Nomination.objects.count() == 1
 
 
+def test_refusals_are_given_in_the_users_language(city, personas):
+    from django.utils import translation
+
+    tour = builders.program(city)
+    person = builders.worker(city)
+    services.nomination_create(actor=personas.olga, program=tour, person=person)
+    with translation.override("en"), pytest.raises(ApplicationError) as error:
+        services.nomination_create(actor=personas.olga, program=tour, person=person)
+    assert error.value.errors["person"] == [
+        f"{person.name} has already been nominated for or applied to this programme."]
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as error:
+        services.nomination_create(actor=personas.olga, program=tour, person=person)
+    assert error.value.errors["person"] == [f"{person.name} 已推荐或报名过此项目。"]
+
+
 def test_worker_applies_and_sees_published_programmes_only(city, personas):
     night = builders.program(city, kind=TrainingProgram.Kind.NIGHT_SCHOOL, name="AI 职工夜校", destination_country="",
                              days=None, organizer=city.yuecheng_bureau)

@@ -79,6 +79,20 @@ def test_approval_chain_by_bureau_only(city, personas):
     assert SubsidyClaim.objects.get(pk=paid.pk).status == "paid"
 
 
+def test_refusals_are_given_in_the_users_language(city, personas):
+    from django.utils import translation
+
+    paid = claim(personas, builders.skill_policy(city), personas.wang.person)
+    services.claim_approve(actor=personas.dan, claim=paid)
+    services.claim_mark_paid(actor=personas.dan, claim=paid, paid_on=dt.date(2024, 8, 1))
+    with translation.override("en"), pytest.raises(ApplicationError) as error:
+        services.claim_cancel(actor=personas.dan, claim=paid, reason="晚了")
+    assert error.value.errors["status"] == ['The subsidy claim status is "Paid", so "Revoke" is not possible.']
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as error:
+        services.claim_cancel(actor=personas.dan, claim=paid, reason="晚了")
+    assert error.value.errors["status"] == ["补贴申领状态为“已发放”，不能撤销。"]
+
+
 def test_outsider_cannot_claim_for_someone_else(city, personas):
     policy = builders.skill_policy(city)
     with pytest.raises(PermissionDeniedError):

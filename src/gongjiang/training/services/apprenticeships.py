@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongjiang.catalog.models import Occupation
 from gongjiang.core import audit
@@ -27,25 +28,25 @@ from gongjiang.training.models import (
 )
 from gongjiang.training.selectors import apprenticeship_queryset
 
-ERR_EMPLOYER_SCOPE = "用人企业须在您的管理范围内。"
-ERR_EMPLOYER_KIND = "用人单位须为企业。"
-ERR_SCHOOL_KIND = "培养院校须为技工院校、职业院校或培训机构。"
-ERR_MENTOR_IS_APPRENTICE = "导师不能是学徒本人。"
-ERR_MENTORS_SAME = "企业导师和院校导师须为两个人（双导师）。"
-ERR_ENTERPRISE_MENTOR_EMPLOYER = "企业导师须为用人企业（或其下属单位）的在职人员。"
-ERR_APPRENTICE_EMPLOYER = "学徒须为用人企业（或其下属单位）的在职人员（须签订劳动合同）。"
-ERR_ALREADY_ACTIVE = "{name} 已有一项未结束的学徒培养，不能重复登记。"
-ERR_TARGET_LEVEL = "企业新型学徒制的培养目标应为中级工、高级工、技师或高级技师。"
-ERR_KIND = "学徒类型不正确。"
-ERR_SIDE = "签字方应为企业导师（enterprise）或院校导师（school）。"
-ERR_NOT_MENTOR = "只有该学徒的{side}本人（或其所在单位的管理员）可以签字。"
-ERR_ALREADY_SIGNED = "{side}已签字，不能重复签字。"
-ERR_REVIEW_STATE = "学徒培养状态为“{status}”，不能新增培养进度考核。"
-ERR_REVIEW_DATE = "考核日期不能早于培养期开始日期，也不能晚于今天。"
-ERR_ALLOWANCE_MENTOR = "带徒津贴只能发给该学徒的企业导师或院校导师。"
-ERR_ALLOWANCE_AMOUNT = "津贴金额须为大于 0 的数字。"
-ERR_ALLOWANCE_PERIOD = "津贴期间的结束日期不能早于开始日期。"
-ERR_ALLOWANCE_DUPLICATE = "该导师这一期间的带徒津贴已登记。"
+ERR_EMPLOYER_SCOPE = gettext_noop("用人企业须在您的管理范围内。")
+ERR_EMPLOYER_KIND = gettext_noop("用人单位须为企业。")
+ERR_SCHOOL_KIND = gettext_noop("培养院校须为技工院校、职业院校或培训机构。")
+ERR_MENTOR_IS_APPRENTICE = gettext_noop("导师不能是学徒本人。")
+ERR_MENTORS_SAME = gettext_noop("企业导师和院校导师须为两个人（双导师）。")
+ERR_ENTERPRISE_MENTOR_EMPLOYER = gettext_noop("企业导师须为用人企业（或其下属单位）的在职人员。")
+ERR_APPRENTICE_EMPLOYER = gettext_noop("学徒须为用人企业（或其下属单位）的在职人员（须签订劳动合同）。")
+ERR_ALREADY_ACTIVE = gettext_noop("{name} 已有一项未结束的学徒培养，不能重复登记。")
+ERR_TARGET_LEVEL = gettext_noop("企业新型学徒制的培养目标应为中级工、高级工、技师或高级技师。")
+ERR_KIND = gettext_noop("学徒类型不正确。")
+ERR_SIDE = gettext_noop("签字方应为企业导师（enterprise）或院校导师（school）。")
+ERR_NOT_MENTOR = gettext_noop("只有该学徒的{side}本人（或其所在单位的管理员）可以签字。")
+ERR_ALREADY_SIGNED = gettext_noop("{side}已签字，不能重复签字。")
+ERR_REVIEW_STATE = gettext_noop("学徒培养状态为“{status}”，不能新增培养进度考核。")
+ERR_REVIEW_DATE = gettext_noop("考核日期不能早于培养期开始日期，也不能晚于今天。")
+ERR_ALLOWANCE_MENTOR = gettext_noop("带徒津贴只能发给该学徒的企业导师或院校导师。")
+ERR_ALLOWANCE_AMOUNT = gettext_noop("津贴金额须为大于 0 的数字。")
+ERR_ALLOWANCE_PERIOD = gettext_noop("津贴期间的结束日期不能早于开始日期。")
+ERR_ALLOWANCE_DUPLICATE = gettext_noop("该导师这一期间的带徒津贴已登记。")
 
 SCHOOL_KINDS = (
     Organization.Kind.TECHNICAL_COLLEGE, Organization.Kind.VOCATIONAL_SCHOOL, Organization.Kind.TRAINING_INSTITUTION,

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongjiang.catalog.levels import SkillLevel
 from gongjiang.core import audit
@@ -36,42 +37,42 @@ from gongjiang.training.models import (
 )
 from gongjiang.training.selectors import program_can_manage
 
-ERR_NAME_REQUIRED = "请填写项目名称。"
-ERR_KIND = "项目类型不正确。"
-ERR_DATES = "结束日期不能早于开始日期。"
-ERR_ORGANIZER_SCOPE = "主办单位须是您管理的单位（或您所在地区的单位）。"
-ERR_REGION_REQUIRED = "请填写项目所属地区（主办单位未设所在地区）。"
-ERR_COUNTRY_REQUIRED = "境外研修须填写研修目的国（ISO 两位代码，如 DE）。"
-ERR_DAYS = "研修天数应为 1 至项目起止日期之间的天数（{max_days} 天）。"
-ERR_HOST_PARTNER = "境外接待机构须是已登记的境外合作机构。"
-ERR_CERTIFICATE_TITLE = "颁发国际证书的项目须填写证书名称和颁发机构。"
-ERR_DEADLINE = "推荐截止日期不能晚于项目开始日期。"
-ERR_NUMBER = "“{field}”须为不小于 0 的数字。"
-ERR_TRANSITION = "项目状态不能从“{current}”变为“{target}”。"
-ERR_FINISH_OPEN_ENROLLMENTS = "还有 {count} 名学员未结业或退出，不能结束项目。"
-ERR_SESSION_DATE = "课次日期 {date} 不在项目起止日期（{start}至{end}）内。"
-ERR_SESSION_HAS_ATTENDANCE = "该课次已记录考勤，不能删除。"
-ERR_SESSION_TIMES = "课次结束时间须晚于开始时间。"
-ERR_NOT_OPEN = "项目“{name}”当前不接受推荐报名（状态：{status}）。"
-ERR_DEADLINE_PASSED = "推荐报名已于 {deadline} 截止。"
-ERR_ALREADY_NOMINATED = "{name} 已推荐或报名过此项目。"
-ERR_NO_PERSON = "您的账号未关联技能人才档案，不能个人报名。"
-ERR_NOT_NOMINATED = "只有“待遴选”的推荐可以撤回。"
-ERR_SELECTION_FOREIGN = "遴选名单中有不属于本项目的推荐记录。"
-ERR_SELECTION_STATE = "{name} 的推荐状态为“{status}”，不能再遴选。"
-ERR_SELECTION_BOTH = "同一人不能既入选又未入选。"
-ERR_SELECTION_PROGRAM_STATE = "项目状态为“{status}”，只有推荐报名中或培训中的项目可以遴选。"
-ERR_ALREADY_ENROLLED = "{name} 已是本项目学员。"
-ERR_ATTENDANCE_STATUS = "出勤情况取值不正确，可选：出勤、缺勤、请假。"
-ERR_ATTENDANCE_FOREIGN = "考勤名单中有不属于本项目在训学员的记录（编号 {pk}）。"
-ERR_NOT_ENROLLED = "学员状态为“{status}”，只有在训学员可以办理此项操作。"
-ERR_COMPLETION_REFUSED = "不符合结业条件：{reasons}"
-ERR_CERTIFICATE_NEEDS_NUMBER = "项目颁发国际证书，请填写证书编号和发证日期；未取得证书的可不填。"
-ERR_DROPOUT_REASON = "退出培训须填写原因。"
-ERR_ADJUST_ZERO = "调整积分不能为 0。"
-ERR_ADJUST_REASON = "调整积分须填写原因。"
-ERR_SCORE = "考核成绩应为 0–100 之间的数字。"
-ERR_EVALUATION_APPLICATION = "技能等级认定申报 {pk} 不存在，或不是该学员本人的申报。"
+ERR_NAME_REQUIRED = gettext_noop("请填写项目名称。")
+ERR_KIND = gettext_noop("项目类型不正确。")
+ERR_DATES = gettext_noop("结束日期不能早于开始日期。")
+ERR_ORGANIZER_SCOPE = gettext_noop("主办单位须是您管理的单位（或您所在地区的单位）。")
+ERR_REGION_REQUIRED = gettext_noop("请填写项目所属地区（主办单位未设所在地区）。")
+ERR_COUNTRY_REQUIRED = gettext_noop("境外研修须填写研修目的国（ISO 两位代码，如 DE）。")
+ERR_DAYS = gettext_noop("研修天数应为 1 至项目起止日期之间的天数（{max_days} 天）。")
+ERR_HOST_PARTNER = gettext_noop("境外接待机构须是已登记的境外合作机构。")
+ERR_CERTIFICATE_TITLE = gettext_noop("颁发国际证书的项目须填写证书名称和颁发机构。")
+ERR_DEADLINE = gettext_noop("推荐截止日期不能晚于项目开始日期。")
+ERR_NUMBER = gettext_noop("“{field}”须为不小于 0 的数字。")
+ERR_TRANSITION = gettext_noop("项目状态不能从“{current}”变为“{target}”。")
+ERR_FINISH_OPEN_ENROLLMENTS = gettext_noop("还有 {count} 名学员未结业或退出，不能结束项目。")
+ERR_SESSION_DATE = gettext_noop("课次日期 {date} 不在项目起止日期（{start}至{end}）内。")
+ERR_SESSION_HAS_ATTENDANCE = gettext_noop("该课次已记录考勤，不能删除。")
+ERR_SESSION_TIMES = gettext_noop("课次结束时间须晚于开始时间。")
+ERR_NOT_OPEN = gettext_noop("项目“{name}”当前不接受推荐报名（状态：{status}）。")
+ERR_DEADLINE_PASSED = gettext_noop("推荐报名已于 {deadline} 截止。")
+ERR_ALREADY_NOMINATED = gettext_noop("{name} 已推荐或报名过此项目。")
+ERR_NO_PERSON = gettext_noop("您的账号未关联技能人才档案，不能个人报名。")
+ERR_NOT_NOMINATED = gettext_noop("只有“待遴选”的推荐可以撤回。")
+ERR_SELECTION_FOREIGN = gettext_noop("遴选名单中有不属于本项目的推荐记录。")
+ERR_SELECTION_STATE = gettext_noop("{name} 的推荐状态为“{status}”，不能再遴选。")
+ERR_SELECTION_BOTH = gettext_noop("同一人不能既入选又未入选。")
+ERR_SELECTION_PROGRAM_STATE = gettext_noop("项目状态为“{status}”，只有推荐报名中或培训中的项目可以遴选。")
+ERR_ALREADY_ENROLLED = gettext_noop("{name} 已是本项目学员。")
+ERR_ATTENDANCE_STATUS = gettext_noop("出勤情况取值不正确，可选：出勤、缺勤、请假。")
+ERR_ATTENDANCE_FOREIGN = gettext_noop("考勤名单中有不属于本项目在训学员的记录（编号 {pk}）。")
+ERR_NOT_ENROLLED = gettext_noop("学员状态为“{status}”，只有在训学员可以办理此项操作。")
+ERR_COMPLETION_REFUSED = gettext_noop("不符合结业条件：{reasons}")
+ERR_CERTIFICATE_NEEDS_NUMBER = gettext_noop("项目颁发国际证书，请填写证书编号和发证日期；未取得证书的可不填。")
+ERR_DROPOUT_REASON = gettext_noop("退出培训须填写原因。")
+ERR_ADJUST_ZERO = gettext_noop("调整积分不能为 0。")
+ERR_ADJUST_REASON = gettext_noop("调整积分须填写原因。")
+ERR_SCORE = gettext_noop("考核成绩应为 0–100 之间的数字。")
+ERR_EVALUATION_APPLICATION = gettext_noop("技能等级认定申报 {pk} 不存在，或不是该学员本人的申报。")
 
 PROGRAM_FIELDS = (
     "name", "kind", "organizer", "provider", "region", "occupation", "occupation_name", "target_level",

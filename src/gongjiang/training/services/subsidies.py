@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongjiang.catalog.levels import SkillLevel
 from gongjiang.catalog.models import Region
@@ -22,22 +23,22 @@ from gongjiang.training import lock_objects, rules
 from gongjiang.training.models import Apprenticeship, Enrollment, SubsidyClaim, SubsidyPolicy
 from gongjiang.training.selectors import apprenticeship_queryset, claim_queryset
 
-ERR_POLICY_SCOPE = "只能为您所在地区（或下级地区）制定补贴政策。"
-ERR_POLICY_DUPLICATE = "{region} {year} 年度已有“{kind}”政策，请修改原政策。"
-ERR_POLICY_AMOUNTS = "各等级补贴标准应为“等级: 金额”，金额为不小于 0 的数字。"
-ERR_POLICY_PER_YEAR = "学徒培训补贴须填写每人每年标准。"
-ERR_POLICY_EXCLUSIVE = "不得叠加的补贴类型不正确。"
-ERR_POLICY_DATES = "有效期止不能早于有效期起。"
-ERR_POLICY_KIND = "补贴类型不正确，可选：技能提升补贴、职业培训补贴、学徒培训补贴。"
-ERR_CLAIM_SCOPE = "只能为您管理范围内的人员申领补贴。"
-ERR_CLAIM_POLICY_KIND = "申领类型与政策类型不符。"
-ERR_CLAIM_APPRENTICESHIP = "学徒培训补贴须指定学徒培养记录。"
-ERR_CLAIM_APPRENTICESHIP_PERSON = "学徒培养记录的学徒与申领人不一致。"
-ERR_CLAIM_LEVEL = "请填写申领等级。"
-ERR_CLAIM_DUPLICATE = "该人员已就同一职业同一等级申领过此类补贴，不能重复申领。"
-ERR_CLAIM_TRANSITION = "补贴申领状态为“{status}”，不能{action}。"
-ERR_CLAIM_DECIDE_ROLE = "只有人社部门管理员可以审核和发放补贴。"
-ERR_CANCEL_REASON = "撤销申领须填写原因。"
+ERR_POLICY_SCOPE = gettext_noop("只能为您所在地区（或下级地区）制定补贴政策。")
+ERR_POLICY_DUPLICATE = gettext_noop("{region} {year} 年度已有“{kind}”政策，请修改原政策。")
+ERR_POLICY_AMOUNTS = gettext_noop("各等级补贴标准应为“等级: 金额”，金额为不小于 0 的数字。")
+ERR_POLICY_PER_YEAR = gettext_noop("学徒培训补贴须填写每人每年标准。")
+ERR_POLICY_EXCLUSIVE = gettext_noop("不得叠加的补贴类型不正确。")
+ERR_POLICY_DATES = gettext_noop("有效期止不能早于有效期起。")
+ERR_POLICY_KIND = gettext_noop("补贴类型不正确，可选：技能提升补贴、职业培训补贴、学徒培训补贴。")
+ERR_CLAIM_SCOPE = gettext_noop("只能为您管理范围内的人员申领补贴。")
+ERR_CLAIM_POLICY_KIND = gettext_noop("申领类型与政策类型不符。")
+ERR_CLAIM_APPRENTICESHIP = gettext_noop("学徒培训补贴须指定学徒培养记录。")
+ERR_CLAIM_APPRENTICESHIP_PERSON = gettext_noop("学徒培养记录的学徒与申领人不一致。")
+ERR_CLAIM_LEVEL = gettext_noop("请填写申领等级。")
+ERR_CLAIM_DUPLICATE = gettext_noop("该人员已就同一职业同一等级申领过此类补贴，不能重复申领。")
+ERR_CLAIM_TRANSITION = gettext_noop("补贴申领状态为“{status}”，不能{action}。")
+ERR_CLAIM_DECIDE_ROLE = gettext_noop("只有人社部门管理员可以审核和发放补贴。")
+ERR_CANCEL_REASON = gettext_noop("撤销申领须填写原因。")
 
 POLICY_FIELDS = (
     "name", "document_number", "amounts_by_level", "per_person_year", "amount_cap", "shortage_uplift_percent",
