@@ -82,6 +82,18 @@ def test_a_worker_cannot_apply_for_someone_else(setup, personas):
     assert not Application.objects.exists()
 
 
+def test_refusals_are_given_in_the_users_language(setup, personas):
+    from django.utils import translation
+
+    batch = make_batch(setup)
+    with translation.override("en"), pytest.raises(PermissionDeniedError) as error:
+        services.application_submit(actor=personas.wang, batch=batch, person=setup.candidates[0], grade=4, facts={})
+    assert str(error.value.message) == "Individuals can apply only for themselves."
+    with translation.override("zh-hans"), pytest.raises(PermissionDeniedError) as error:
+        services.application_submit(actor=personas.wang, batch=batch, person=setup.candidates[0], grade=4, facts={})
+    assert str(error.value.message) == "个人只能为本人申报。"
+
+
 @pytest.mark.parametrize(("facts", "field"), [
     ({"occupation_start": dt.date.today() + dt.timedelta(days=3)}, "occupation_start"),
     ({"education": "kindergarten"}, "education"),

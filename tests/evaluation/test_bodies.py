@@ -68,6 +68,23 @@ def test_only_employers_are_category_y(city):
     assert error.value.errors["category"] == [body_services.ERR_CATEGORY_KIND]
 
 
+def test_filing_refusals_are_given_in_the_users_language(city):
+    from django.utils import translation
+
+    centre = factories.organization("越城评价中心", kind="evaluation_body", region_obj=city.yuecheng)
+    with translation.override("en"), pytest.raises(ApplicationError) as error:
+        services.body_file(actor=None, organization=centre, **{**FILING, "category": "Y"})
+    assert [str(m) for m in error.value.errors["category"]] == [
+        "Type Y (employer self-evaluation) is only for employers such as enterprises; social training and evaluation "
+        "organizations should choose S."
+    ]
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as error:
+        services.body_file(actor=None, organization=centre, **{**FILING, "category": "Y"})
+    assert [str(m) for m in error.value.errors["category"]] == [
+        "类别 Y（用人单位自主评价）只适用于企业等用人单位；社会培训评价组织请选 S。"
+    ]
+
+
 def test_codes_that_would_repeat_certificate_numbers_are_refused(setup, city):
     centre = factories.organization("越城评价中心", kind="enterprise", region_obj=city.yuecheng)
     with pytest.raises(ApplicationError) as error:

@@ -100,6 +100,24 @@ def test_examining_needs_applications_and_a_proper_panel(setup):
     assert batch.status == "closed"
 
 
+def test_batch_refusals_are_given_in_the_users_language(setup):
+    from django.utils import translation
+
+    batch = make_batch(setup)
+    services.application_submit(actor=None, batch=batch, person=setup.candidates[0], grade=4,
+                                facts={"occupation_start": dt.date(2010, 1, 1)})
+    services.batch_transition(actor=None, batch=batch, target="closed")
+    # no practical evaluator is assigned: the summary and the problem inside it are both translated
+    with translation.override("en"), pytest.raises(ApplicationError) as error:
+        services.batch_transition(actor=None, batch=batch, target="examining")
+    message = str(error.value.message)
+    assert message.startswith("The evaluator assignments do not meet the requirements: No ")
+    assert "evaluator assigned" in message and "未安排" not in message
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as error:
+        services.batch_transition(actor=None, batch=batch, target="examining")
+    assert str(error.value.message).startswith("考评员安排不符合要求：未安排")
+
+
 def test_publicity_needs_every_sheet_locked(setup):
     batch = make_batch(setup)
     applications = run_to_examining(setup, batch)
@@ -131,6 +149,27 @@ def test_open_objections_block_issuance_and_an_upheld_one_excludes(setup):
     assert [c.holder.name for c in certificates] == ["赵一", "孙三"]
     applications[1].refresh_from_db()
     assert applications[1].result == "excluded" and applications[1].certificate is None
+
+
+def test_issuance_and_objection_refusals_are_given_in_the_users_language(setup):
+    from django.utils import translation
+
+    batch = make_batch(setup)
+    with translation.override("en"), pytest.raises(ApplicationError) as error:
+        services.batch_issue(actor=None, batch=batch)
+    assert str(error.value.message) == (
+        'The batch is currently "Open for applications"; certificates can be issued only after the publicity period '
+        "has ended."
+    )
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as error:
+        services.batch_issue(actor=None, batch=batch)
+    assert str(error.value.message) == "批次当前为“报名中”，须在公示期满后发证。"
+    with translation.override("en"), pytest.raises(ApplicationError) as error:
+        services.objection_record(actor=None, batch=batch, raised_by="匿名", content="代考")
+    assert str(error.value.message) == "The batch is not in its publicity period, so objections cannot be recorded."
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as error:
+        services.objection_record(actor=None, batch=batch, raised_by="匿名", content="代考")
+    assert str(error.value.message) == "批次不在公示期，不能登记异议。"
 
 
 def test_cancel_needs_a_reason(setup):

@@ -34,6 +34,18 @@ def test_a_broken_structure_is_refused_with_the_problem(personas):
     assert not EligibilityRuleSet.objects.filter(name="坏条件").exists()
 
 
+def test_rule_set_refusals_are_given_in_the_users_language(personas):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ApplicationError) as error:
+        rule_set_save(actor=personas.ada, name=" ", pass_mark=120)
+    assert [str(m) for m in error.value.errors["name"]] == ["Please enter a name."]
+    assert [str(m) for m in error.value.errors["pass_mark"]] == ["The pass mark must be between 0 and 100."]
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as error:
+        rule_set_save(actor=personas.ada, name=" ", pass_mark=120)
+    assert [str(m) for m in error.value.errors["pass_mark"]] == ["合格分应在 0–100 之间。"]
+
+
 @pytest.mark.parametrize("who", ["olga", "dan", "wang", "sam"])
 def test_others_cannot_edit_rule_sets(personas, who):
     with pytest.raises(PermissionDeniedError):

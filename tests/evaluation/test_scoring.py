@@ -128,6 +128,20 @@ def test_locked_sheets_change_only_by_an_audited_correction(setup, examining):
     assert entry.changes["reason"] == "漏计第 38 题 4 分"
 
 
+def test_scoring_refusals_are_given_in_the_users_language(setup, examining):
+    from django.utils import translation
+
+    batch, applications = examining
+    score_all(batch, setup, {applications[0].pk: (58, 80)})
+    sheet = _sheet(applications[0], "theory")
+    with translation.override("en"), pytest.raises(ApplicationError) as error:
+        services.sheet_correct(actor=None, sheet=sheet, score=62, reason="")
+    assert str(error.value.message) == "Enter the reason for correcting the score."
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as error:
+        services.sheet_correct(actor=None, sheet=sheet, score=62, reason="")
+    assert str(error.value.message) == "更正成绩须填写原因。"
+
+
 def test_a_correction_during_publicity_updates_the_result(setup, examining):
     batch, applications = examining
     score_all(batch, setup, {a.pk: (58 if i == 0 else 80, 80) for i, a in enumerate(applications)})

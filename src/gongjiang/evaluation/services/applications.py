@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongjiang.core import audit
 from gongjiang.core.exceptions import PermissionDeniedError
@@ -18,27 +20,27 @@ from gongjiang.orgs.models import Organization
 from gongjiang.orgs.scope import organization_queryset, scope_for
 from gongjiang.people.models import Person
 
-ERR_NOT_OPEN = "批次“{name}”当前为“{state}”，不接受申报。"
-ERR_WINDOW = "不在报名时间内（{opens} 至 {closes}）。"
-ERR_GRADE = "申报等级应为本批次的认定等级：{grades}。"
-ERR_DUPLICATE = "{name}已申报本批次，不能重复申报。"
-ERR_CAPACITY = "本批次计划 {capacity} 人，已额满。"
-ERR_SELF_ONLY = "个人只能为本人申报。"
-ERR_NOT_EMPLOYEE = "{name}不是本单位在职人员，不能由本单位集体申报。"
-ERR_ROUTE = "申报方式应为正常申报、直接认定或破格晋升。"
-ERR_ROUTE_BODY = "直接认定和破格晋升只适用于企业自主评价（Y 类）机构，且只限本企业职工。"
-ERR_DIRECT_GRADE = "直接认定只适用于高级工（三级）及以上等级。"
-ERR_GROUNDS = "直接认定或破格晋升须写明依据（业绩、获奖、解决的技术难题等）。"
-ERR_EDUCATION = "学历取值不正确。"
-ERR_PROGRAM = "培养类别取值不正确：{values}。"
-ERR_FLAG = "其他情形取值不正确：{values}。"
-ERR_DATE_FUTURE = "{label}不能晚于今天。"
-ERR_PRIOR_PAIR = "已有证书等级和发证日期须同时填写。"
-ERR_WITHDRAW_STATE = "批次已开考，不能撤回申报。"
-ERR_EXCEPTION_STATE = "只有“不符合条件”的申报可以破格受理。"
-ERR_EXCEPTION_REASON = "破格受理须填写理由。"
-ERR_EXCEPTION_BATCH = "批次已报名截止后开考，不能再破格受理。"
-ERR_NOT_IN_BODY_ORG = "{name}不是本企业（或下属单位）职工，企业自主评价只面向本企业职工。"
+ERR_NOT_OPEN = gettext_noop("批次“{name}”当前为“{state}”，不接受申报。")
+ERR_WINDOW = gettext_noop("不在报名时间内（{opens} 至 {closes}）。")
+ERR_GRADE = gettext_noop("申报等级应为本批次的认定等级：{grades}。")
+ERR_DUPLICATE = gettext_noop("{name}已申报本批次，不能重复申报。")
+ERR_CAPACITY = gettext_noop("本批次计划 {capacity} 人，已额满。")
+ERR_SELF_ONLY = gettext_noop("个人只能为本人申报。")
+ERR_NOT_EMPLOYEE = gettext_noop("{name}不是本单位在职人员，不能由本单位集体申报。")
+ERR_ROUTE = gettext_noop("申报方式应为正常申报、直接认定或破格晋升。")
+ERR_ROUTE_BODY = gettext_noop("直接认定和破格晋升只适用于企业自主评价（Y 类）机构，且只限本企业职工。")
+ERR_DIRECT_GRADE = gettext_noop("直接认定只适用于高级工（三级）及以上等级。")
+ERR_GROUNDS = gettext_noop("直接认定或破格晋升须写明依据（业绩、获奖、解决的技术难题等）。")
+ERR_EDUCATION = gettext_noop("学历取值不正确。")
+ERR_PROGRAM = gettext_noop("培养类别取值不正确：{values}。")
+ERR_FLAG = gettext_noop("其他情形取值不正确：{values}。")
+ERR_DATE_FUTURE = gettext_noop("{label}不能晚于今天。")
+ERR_PRIOR_PAIR = gettext_noop("已有证书等级和发证日期须同时填写。")
+ERR_WITHDRAW_STATE = gettext_noop("批次已开考，不能撤回申报。")
+ERR_EXCEPTION_STATE = gettext_noop("只有“不符合条件”的申报可以破格受理。")
+ERR_EXCEPTION_REASON = gettext_noop("破格受理须填写理由。")
+ERR_EXCEPTION_BATCH = gettext_noop("批次已报名截止后开考，不能再破格受理。")
+ERR_NOT_IN_BODY_ORG = gettext_noop("{name}不是本企业（或下属单位）职工，企业自主评价只面向本企业职工。")
 
 FACT_FIELDS = (
     "occupation_start", "prior_grade", "prior_certificate_number", "prior_certificate_date", "education",
@@ -180,7 +182,7 @@ def application_submit(
             or scope.write_everything
         )
         if not own and not staff:
-            raise PermissionDeniedError(ERR_SELF_ONLY)
+            raise PermissionDeniedError(_(ERR_SELF_ONLY))
         if route != Application.Route.REGULAR and not staff:
             raise PermissionDeniedError()
     errors: dict[str, list[str]] = {}

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongjiang.catalog.models import Occupation, WorkType
 from gongjiang.core import audit
@@ -34,24 +36,24 @@ from gongjiang.evaluation.services._common import (
 )
 from gongjiang.evaluation.services.bodies import evaluator_may_assess, scope_problems
 
-ERR_NAME = "请填写批次名称。"
-ERR_WINDOW = "报名截止日期不能早于报名开始日期。"
-ERR_EXAM_BEFORE_CLOSE = "{label}不能早于报名截止日期。"
-ERR_OUT_OF_SCOPE = "该机构不能开展此批次：{problems}。"
-ERR_MOVE = "批次当前为“{current}”，不能变为“{target}”。"
-ERR_NOT_EDITABLE = "只有草稿状态的批次可以修改。"
-ERR_CLOSE_PASSED = "报名截止日期已过，请先修改报名时间。"
-ERR_NO_APPLICATIONS = "没有已受理的申报，不能开考。"
-ERR_ASSIGNMENTS = "考评员安排不符合要求：{problems}。"
-ERR_UNSCORED = "还有 {count} 份成绩单未锁定（或未标记缺考），不能公示。例如：{example}。"
-ERR_CANCEL_REASON = "取消批次须填写原因。"
-ERR_USE_ISSUE = "发证请使用“发证”操作（公示期满后）。"
-ERR_EVALUATOR_BODY = "考评员不属于本批次的评价机构。"
-ERR_ASSIGN_STATE = "批次已进入“{state}”，不能再调整考评员。"
-ERR_PUBLICITY_START = "公示开始日期不能晚于今天。"
-ERR_GRADES_RULE_SET = "申报条件“{name}”未设置{grade}的条件。"
-ERR_REVIEW_PANEL = "综合评审委员须为 3 人（含）以上单数（现 {count} 人）"
-ERR_EVALUATOR_MISSING = "未安排{component}考评员"
+ERR_NAME = gettext_noop("请填写批次名称。")
+ERR_WINDOW = gettext_noop("报名截止日期不能早于报名开始日期。")
+ERR_EXAM_BEFORE_CLOSE = gettext_noop("{label}不能早于报名截止日期。")
+ERR_OUT_OF_SCOPE = gettext_noop("该机构不能开展此批次：{problems}。")
+ERR_MOVE = gettext_noop("批次当前为“{current}”，不能变为“{target}”。")
+ERR_NOT_EDITABLE = gettext_noop("只有草稿状态的批次可以修改。")
+ERR_CLOSE_PASSED = gettext_noop("报名截止日期已过，请先修改报名时间。")
+ERR_NO_APPLICATIONS = gettext_noop("没有已受理的申报，不能开考。")
+ERR_ASSIGNMENTS = gettext_noop("考评员安排不符合要求：{problems}。")
+ERR_UNSCORED = gettext_noop("还有 {count} 份成绩单未锁定（或未标记缺考），不能公示。例如：{example}。")
+ERR_CANCEL_REASON = gettext_noop("取消批次须填写原因。")
+ERR_USE_ISSUE = gettext_noop("发证请使用“发证”操作（公示期满后）。")
+ERR_EVALUATOR_BODY = gettext_noop("考评员不属于本批次的评价机构。")
+ERR_ASSIGN_STATE = gettext_noop("批次已进入“{state}”，不能再调整考评员。")
+ERR_PUBLICITY_START = gettext_noop("公示开始日期不能晚于今天。")
+ERR_GRADES_RULE_SET = gettext_noop("申报条件“{name}”未设置{grade}的条件。")
+ERR_REVIEW_PANEL = gettext_noop("综合评审委员须为 3 人（含）以上单数（现 {count} 人）")
+ERR_EVALUATOR_MISSING = gettext_noop("未安排{component}考评员")
 
 SCHEDULE_FIELDS = (
     "name", "applications_open", "applications_close", "theory_exam_on", "practical_exam_on", "review_on", "sites",
@@ -168,7 +170,7 @@ def assignment_problems(batch: EvaluationBatch) -> list[str]:
     # Theory scores come from the exam (paper or computer) and are entered by the body's staff.
     for component in sorted(needed - {rules.THEORY}):
         if not by_component.get(component):
-            problems.append(ERR_EVALUATOR_MISSING.format(component=labels[component]))
+            problems.append(_(ERR_EVALUATOR_MISSING).format(component=labels[component]))
     practical_candidates = sum(1 for a in accepted if rules.PRACTICAL in a.components)
     if practical_candidates and by_component.get(rules.PRACTICAL):
         stations: dict[str, int] = {}
@@ -183,7 +185,7 @@ def assignment_problems(batch: EvaluationBatch) -> list[str]:
                 problems.append(f"考场 {station}：{problem}")
     review_count = len(by_component.get(rules.REVIEW, []))
     if rules.REVIEW in needed and review_count and (review_count < 3 or review_count % 2 == 0):
-        problems.append(ERR_REVIEW_PANEL.format(count=review_count))
+        problems.append(_(ERR_REVIEW_PANEL).format(count=review_count))
     return problems
 
 

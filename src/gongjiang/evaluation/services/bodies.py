@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from gongjiang.catalog.levels import SkillLevel
 from gongjiang.catalog.models import Occupation, WorkType
@@ -24,22 +25,22 @@ from gongjiang.evaluation.services._common import (
 from gongjiang.orgs.models import Organization
 from gongjiang.people.models import Person
 
-ERR_ORG_TAKEN = "单位“{name}”已备案为评价机构。"
-ERR_CATEGORY = "机构类别应为 Y（用人单位）或 S（社会培训评价组织）。"
-ERR_CATEGORY_KIND = "类别 Y（用人单位自主评价）只适用于企业等用人单位；社会培训评价组织请选 S。"
-ERR_CODE = "{label}应为 {width} 位数字。"
-ERR_CODES_TAKEN = "该类别、机构代码、省级代码和站点序列码的组合已被其他评价机构使用，证书编号会重复。"
-ERR_FILING_NUMBER_TAKEN = "备案编号 {number} 已被使用。"
-ERR_VALIDITY = "备案有效期至不能早于有效期自。"
-ERR_REQUIRED = "请填写{label}。"
-ERR_STATUS = "状态应为：正常、暂停、撤销备案。"
-ERR_STATUS_REASON = "暂停或撤销备案须填写原因。"
-ERR_REVOKED_FINAL = "已撤销备案的机构不能恢复，请重新备案。"
-ERR_GRADES = "可认定等级应为 1–5 中的一个或多个（1 = 一级/高级技师 … 5 = 五级/初级工）。"
-ERR_GRADE_NOT_IN_OCCUPATION = "职业“{occupation}”的标准未设置{grade}。"
-ERR_WORK_TYPE = "工种“{work_type}”不属于职业“{occupation}”。"
-ERR_EVALUATOR_LEVEL = "考评员本人技能等级应不低于高级工（三级）；高级考评员应为高级技师（一级）。"
-ERR_EVALUATOR_TAKEN = "{name}已在本机构{role}名册中。"
+ERR_ORG_TAKEN = gettext_noop("单位“{name}”已备案为评价机构。")
+ERR_CATEGORY = gettext_noop("机构类别应为 Y（用人单位）或 S（社会培训评价组织）。")
+ERR_CATEGORY_KIND = gettext_noop("类别 Y（用人单位自主评价）只适用于企业等用人单位；社会培训评价组织请选 S。")
+ERR_CODE = gettext_noop("{label}应为 {width} 位数字。")
+ERR_CODES_TAKEN = gettext_noop("该类别、机构代码、省级代码和站点序列码的组合已被其他评价机构使用，证书编号会重复。")
+ERR_FILING_NUMBER_TAKEN = gettext_noop("备案编号 {number} 已被使用。")
+ERR_VALIDITY = gettext_noop("备案有效期至不能早于有效期自。")
+ERR_REQUIRED = gettext_noop("请填写{label}。")
+ERR_STATUS = gettext_noop("状态应为：正常、暂停、撤销备案。")
+ERR_STATUS_REASON = gettext_noop("暂停或撤销备案须填写原因。")
+ERR_REVOKED_FINAL = gettext_noop("已撤销备案的机构不能恢复，请重新备案。")
+ERR_GRADES = gettext_noop("可认定等级应为 1–5 中的一个或多个（1 = 一级/高级技师 … 5 = 五级/初级工）。")
+ERR_GRADE_NOT_IN_OCCUPATION = gettext_noop("职业“{occupation}”的标准未设置{grade}。")
+ERR_WORK_TYPE = gettext_noop("工种“{work_type}”不属于职业“{occupation}”。")
+ERR_EVALUATOR_LEVEL = gettext_noop("考评员本人技能等级应不低于高级工（三级）；高级考评员应为高级技师（一级）。")
+ERR_EVALUATOR_TAKEN = gettext_noop("{name}已在本机构{role}名册中。")
 
 EMPLOYER_KINDS = {Organization.Kind.ENTERPRISE}
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from gongjiang.catalog.levels import SkillLevel, level_from_national_grade
 from gongjiang.catalog.models import Occupation
@@ -37,18 +38,18 @@ from gongjiang.evaluation.services._common import (
 from gongjiang.people import services as people_services
 from gongjiang.people.models import Certificate, Person
 
-ERR_NOT_PUBLICITY = "批次当前为“{state}”，须在公示期满后发证。"
-ERR_PUBLICITY_RUNNING = "公示期至 {ends}，期满后（{first} 起）才能发证。"
-ERR_OPEN_OBJECTIONS = "还有 {count} 件公示异议未处理，处理完毕后才能发证。"
-ERR_BODY_INACTIVE = "评价机构备案状态为“{state}”或不在有效期内，不能发证。"
-ERR_ISSUE_DATE = "发证日期须在公示期满之后，且不晚于今天。"
-ERR_NO_CERTIFICATE = "该申报没有证书。"
-ERR_POST_BODY = "特级技师、首席技师评聘只适用于企业自主评价（Y 类）机构的本企业职工。"
-ERR_POST_LEVEL = "聘任{post}须本人已取得{required}（现为{current}）。"
-ERR_POST_OCCUPATION = "特级技师、首席技师岗位应设在有高级技师（一级）的职业（工种）领域，“{occupation}”未设置一级。"
-ERR_POST_TERM = "聘期结束日期须晚于开始日期。"
-ERR_POST_GROUNDS = "请写明评聘依据（业绩评审、现场答辩、综合评审结论等）。"
-ERR_POST_ACTIVE = "{name}已在聘{post}（至 {until}）。"
+ERR_NOT_PUBLICITY = gettext_noop("批次当前为“{state}”，须在公示期满后发证。")
+ERR_PUBLICITY_RUNNING = gettext_noop("公示期至 {ends}，期满后（{first} 起）才能发证。")
+ERR_OPEN_OBJECTIONS = gettext_noop("还有 {count} 件公示异议未处理，处理完毕后才能发证。")
+ERR_BODY_INACTIVE = gettext_noop("评价机构备案状态为“{state}”或不在有效期内，不能发证。")
+ERR_ISSUE_DATE = gettext_noop("发证日期须在公示期满之后，且不晚于今天。")
+ERR_NO_CERTIFICATE = gettext_noop("该申报没有证书。")
+ERR_POST_BODY = gettext_noop("特级技师、首席技师评聘只适用于企业自主评价（Y 类）机构的本企业职工。")
+ERR_POST_LEVEL = gettext_noop("聘任{post}须本人已取得{required}（现为{current}）。")
+ERR_POST_OCCUPATION = gettext_noop("特级技师、首席技师岗位应设在有高级技师（一级）的职业（工种）领域，“{occupation}”未设置一级。")
+ERR_POST_TERM = gettext_noop("聘期结束日期须晚于开始日期。")
+ERR_POST_GROUNDS = gettext_noop("请写明评聘依据（业绩评审、现场答辩、综合评审结论等）。")
+ERR_POST_ACTIVE = gettext_noop("{name}已在聘{post}（至 {until}）。")
 
 # 特级技师/首席技师 requirements are set by provincial/enterprise rules (DOMAIN.md §1.3,
 # UNCONFIRMED): the minimum current level of the appointee is configurable.

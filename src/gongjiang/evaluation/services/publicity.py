@@ -6,16 +6,17 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from gongjiang.core import audit
 from gongjiang.evaluation.models import Application, EvaluationBatch, Objection
 from gongjiang.evaluation.services._common import fail, fresh_batch, require_batch_write
 
-ERR_NOT_PUBLICITY = "批次不在公示期，不能登记异议。"
-ERR_CONTENT = "请填写异议人和异议内容。"
-ERR_APPLICATION = "所涉申报不属于本批次。"
-ERR_RESOLVED = "该异议已处理。"
-ERR_RESOLUTION = "请填写处理意见。"
+ERR_NOT_PUBLICITY = gettext_noop("批次不在公示期，不能登记异议。")
+ERR_CONTENT = gettext_noop("请填写异议人和异议内容。")
+ERR_APPLICATION = gettext_noop("所涉申报不属于本批次。")
+ERR_RESOLVED = gettext_noop("该异议已处理。")
+ERR_RESOLUTION = gettext_noop("请填写处理意见。")
 
 
 @transaction.atomic

@@ -6,6 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongjiang.catalog.models import Occupation
 from gongjiang.core import audit
@@ -15,10 +17,10 @@ from gongjiang.evaluation.models import EligibilityRuleSet
 from gongjiang.orgs.models import Membership
 from gongjiang.orgs.scope import scope_for
 
-ERR_STRUCTURE = "申报条件的结构有误：{problems}"
-ERR_NAME = "请填写名称。"
-ERR_PASS_MARK = "合格分应在 0–100 之间。"
-ERR_RATIO = "每考场考评员至少 1 人，每名考评员对应考生至少 1 人。"
+ERR_STRUCTURE = gettext_noop("申报条件的结构有误：{problems}")
+ERR_NAME = gettext_noop("请填写名称。")
+ERR_PASS_MARK = gettext_noop("合格分应在 0–100 之间。")
+ERR_RATIO = gettext_noop("每考场考评员至少 1 人，每名考评员对应考生至少 1 人。")
 
 RULE_SET_EDITORS = (Membership.Role.PLATFORM_ADMIN, Membership.Role.CITY_ADMIN)
 FIELDS = ("name", "template", "occupation", "standard_title", "source", "grades", "related_occupations",
@@ -41,16 +43,16 @@ def rule_set_save(*, actor: Any, rule_set: EligibilityRuleSet | None = None, **d
         raise ApplicationError(f"未知字段：{'、'.join(sorted(unknown))}")
     errors: dict[str, list[str]] = {}
     if "name" in data and not str(data["name"] or "").strip():
-        errors.setdefault("name", []).append(ERR_NAME)
+        errors.setdefault("name", []).append(_(ERR_NAME))
     if "grades" in data:
         problems = rules.validate_rule_set({"grades": data["grades"]})
         if problems:
-            errors.setdefault("grades", []).append(ERR_STRUCTURE.format(problems="；".join(problems)))
+            errors.setdefault("grades", []).append(_(ERR_STRUCTURE).format(problems="；".join(problems)))
     if "pass_mark" in data and not Decimal(0) <= Decimal(str(data["pass_mark"])) <= Decimal(100):
-        errors.setdefault("pass_mark", []).append(ERR_PASS_MARK)
+        errors.setdefault("pass_mark", []).append(_(ERR_PASS_MARK))
     for key in ("practical_evaluators_min", "candidates_per_evaluator"):
         if key in data and int(data[key]) < 1:
-            errors.setdefault(key, []).append(ERR_RATIO)
+            errors.setdefault(key, []).append(_(ERR_RATIO))
     if data.get("occupation") is not None and not isinstance(data["occupation"], Occupation):
         errors.setdefault("occupation", []).append("职业不正确。")
     if errors:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from gongjiang.core import audit
 from gongjiang.core.exceptions import PermissionDeniedError
@@ -25,23 +26,23 @@ from gongjiang.evaluation.models import (
 from gongjiang.evaluation.selectors import batch_queryset, evaluator_for_user
 from gongjiang.evaluation.services._common import fail, require_batch_write
 
-ERR_BATCH_STATE = "批次当前为“{state}”，不能录入成绩（考试中或评分中才可以）。"
-ERR_SHEET_STATE = "成绩单已{state}，不能再修改；已锁定的成绩只能通过“成绩更正”修改。"
-ERR_SCORE = "成绩应为 0–100 之间的数，最多一位小数。"
-ERR_NOT_ASSIGNED = "{name}未被安排参加本批次的{component}。"
-ERR_CONFLICT = "回避：考评员{evaluator}与考生{candidate}同属一个单位，不能为其评分。"
-ERR_EVALUATOR_REQUIRED = "请指定考评员（技能考核和综合评审按考评员分别录入）。"
-ERR_TOO_FEW = "{component}须由 {minimum} 名（含）以上单数考评员评分，现有 {count} 名。"
-ERR_NO_SCORE = "尚未录入成绩。"
-ERR_NOT_SUBMITTED = "只有已提交的成绩单可以锁定或退回。"
-ERR_CORRECT_STATE = "只有已锁定的成绩需要走更正流程；未锁定的成绩可直接修改。"
-ERR_CORRECT_REASON = "更正成绩须填写原因。"
-ERR_CORRECT_CERTIFIED = "批次已发证，成绩不能再更正；如证书有误请撤销后补发。"
-ERR_RECHECK_NOT_SAMPLED = "该成绩单未被抽中复核。"
-ERR_RECHECK_SAME = "复核须由未参与原评分的考评员进行。"
-ERR_RECHECK_STATE = "只有已提交或已锁定的成绩单可以复核。"
-ERR_ABSENT_STATE = "只有考试中或评分中的批次可以登记缺考。"
-ERR_NOT_ACCEPTED = "该申报未受理，不参加考试。"
+ERR_BATCH_STATE = gettext_noop("批次当前为“{state}”，不能录入成绩（考试中或评分中才可以）。")
+ERR_SHEET_STATE = gettext_noop("成绩单已{state}，不能再修改；已锁定的成绩只能通过“成绩更正”修改。")
+ERR_SCORE = gettext_noop("成绩应为 0–100 之间的数，最多一位小数。")
+ERR_NOT_ASSIGNED = gettext_noop("{name}未被安排参加本批次的{component}。")
+ERR_CONFLICT = gettext_noop("回避：考评员{evaluator}与考生{candidate}同属一个单位，不能为其评分。")
+ERR_EVALUATOR_REQUIRED = gettext_noop("请指定考评员（技能考核和综合评审按考评员分别录入）。")
+ERR_TOO_FEW = gettext_noop("{component}须由 {minimum} 名（含）以上单数考评员评分，现有 {count} 名。")
+ERR_NO_SCORE = gettext_noop("尚未录入成绩。")
+ERR_NOT_SUBMITTED = gettext_noop("只有已提交的成绩单可以锁定或退回。")
+ERR_CORRECT_STATE = gettext_noop("只有已锁定的成绩需要走更正流程；未锁定的成绩可直接修改。")
+ERR_CORRECT_REASON = gettext_noop("更正成绩须填写原因。")
+ERR_CORRECT_CERTIFIED = gettext_noop("批次已发证，成绩不能再更正；如证书有误请撤销后补发。")
+ERR_RECHECK_NOT_SAMPLED = gettext_noop("该成绩单未被抽中复核。")
+ERR_RECHECK_SAME = gettext_noop("复核须由未参与原评分的考评员进行。")
+ERR_RECHECK_STATE = gettext_noop("只有已提交或已锁定的成绩单可以复核。")
+ERR_ABSENT_STATE = gettext_noop("只有考试中或评分中的批次可以登记缺考。")
+ERR_NOT_ACCEPTED = gettext_noop("该申报未受理，不参加考试。")
 
 SCORING_STATES = (EvaluationBatch.Status.EXAMINING, EvaluationBatch.Status.SCORING)
 
