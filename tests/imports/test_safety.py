@@ -120,3 +120,13 @@ def test_upload_and_working_files_are_deleted_after_the_import(city, personas, w
     job = services.run_import(actor=personas.olga, entity="people", path=path)
     assert job.status == ImportJob.Status.COMMITTED and Person.objects.filter(name="张三").exists()
     assert not list((workdir / "scratch").rglob("*.*"))
+
+
+def test_a_file_without_an_extension_is_named_so_in_the_users_language(city, personas, workdir):
+    from django.utils import translation
+
+    with translation.override("en"):
+        message = str(refused(personas.olga, "roster", b"MZ\x90\x00").message)
+    assert "“no extension”" in message and "无扩展名" not in message
+    with translation.override("zh-hans"):
+        assert "“无扩展名”" in str(refused(personas.olga, "roster", b"MZ\x90\x00").message)

@@ -94,7 +94,7 @@ def read_table(path: str | Path, columns: list[Column]) -> Table:
     elif suffix in EXCEL_SUFFIXES:
         cells = _read_excel(path)
     else:
-        raise UnusableFileError(_(ERR_FILE_SUFFIX).format(suffix=suffix or "（无扩展名）"))
+        raise UnusableFileError(_(ERR_FILE_SUFFIX).format(suffix=suffix or _("（无扩展名）")))
     skipped = 0
     while cells and not any(str(c or "").strip() for c in cells[0]):
         cells.pop(0)

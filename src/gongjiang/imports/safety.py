@@ -96,7 +96,7 @@ def kind_for_name(filename: str) -> str:
     if suffix in MACRO_SUFFIXES:
         raise UnusableFileError(str(ERR_MACRO_SUFFIX).format(suffix=suffix), "macro")
     if suffix not in ALLOWED_SUFFIXES:
-        raise UnusableFileError(str(ERR_SUFFIX).format(suffix=suffix or "无扩展名"), "suffix")
+        raise UnusableFileError(str(ERR_SUFFIX).format(suffix=suffix or _("无扩展名")), "suffix")
     return ALLOWED_SUFFIXES[suffix]
 
 
