@@ -85,6 +85,20 @@ def test_conflict_of_interest_refused_and_shown(contest, marked):
     assert not ScoreSheet.objects.filter(judge=contest.judge1).exists()
 
 
+def test_judging_refusals_are_given_in_the_users_language(contest, marked):
+    from django.utils import translation
+
+    _a, _b, c = marked
+    with translation.override("en"), pytest.raises(ApplicationError) as err:
+        services.marks_save(actor=contest.judge1.user, entry=c, marks={"A1": 30})
+    assert err.value.errors["entry"] == [
+        f"Recusal: entry {c.number} is from your own organisation or delegation, so you cannot mark it."
+    ]
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as err:
+        services.marks_save(actor=contest.judge1.user, entry=c, marks={"A1": 30})
+    assert err.value.errors["entry"] == [f"回避：参赛编号 {c.number} 来自您所在的单位或代表队，您不能为其评分。"]
+
+
 def test_conflict_through_delegation(contest, city, personas, marked):
     _a, _b, c = marked
     judge = services.judge_assign(actor=personas.city, event=contest.event, user=c.registered_by or personas.olga,

@@ -92,6 +92,25 @@ def test_quota_is_enforced(contest, city, personas):
     assert Entry.objects.count() == 1
 
 
+def test_registration_refusals_are_given_in_the_users_language(contest, city, personas):
+    from django.utils import translation
+
+    services.quota_set(actor=personas.city, delegation=contest.yuecheng, event=contest.event, max_entries=1)
+    open_registration(contest, personas)
+    services.entry_register(actor=personas.dan, event=contest.event, delegation=contest.yuecheng,
+                            people=[competitor(city, "甲选手")])
+    with translation.override("en"), pytest.raises(ApplicationError) as err:
+        services.entry_register(actor=personas.dan, event=contest.event, delegation=contest.yuecheng,
+                                people=[competitor(city, "乙选手")])
+    assert err.value.errors["delegation"] == [
+        'The delegation "越城区代表队" has a quota of 1 for the event "数控车工", and it is already full.'
+    ]
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as err:
+        services.entry_register(actor=personas.dan, event=contest.event, delegation=contest.yuecheng,
+                                people=[competitor(city, "丙选手")])
+    assert err.value.errors["delegation"] == ["代表队“越城区代表队”在赛项“数控车工”的名额为 1 个，已全部报满。"]
+
+
 def test_team_size_checked(contest, city, personas):
     services.event_update(actor=personas.city, event=contest.event, team_size=2)
     open_registration(contest, personas)

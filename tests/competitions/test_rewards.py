@@ -108,6 +108,23 @@ def test_refused_while_appeal_pending(contest, personas, finished):
     assert not Honor.objects.exists()
 
 
+def test_reward_refusals_are_given_in_the_users_language(contest, personas, finished):
+    from django.utils import translation
+
+    _people, entries = finished
+    contest.first_round.refresh_from_db()
+    services.appeal_submit(actor=personas.dan, entry=entries[3], reason="名次有误",
+                           now=contest.first_round.published_at)
+    with translation.override("en"), pytest.raises(ApplicationError) as err:
+        services.rewards_apply(actor=personas.city, competition=contest.competition)
+    assert err.value.errors["competition"] == [
+        "Appeals still pending: 1. Rewards can only be granted once all appeals have been decided."
+    ]
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as err:
+        services.rewards_apply(actor=personas.city, competition=contest.competition)
+    assert err.value.errors["competition"] == ["还有 1 项申诉待处理，处理完毕后才能兑现奖励。"]
+
+
 def test_corrections_refused_once_rewards_applied(contest, personas, finished):
     _people, entries = finished
     services.rewards_apply(actor=personas.city, competition=contest.competition)

@@ -83,6 +83,17 @@ def test_event_code_unique_in_competition(contest, personas):
     assert err.value.errors["code"] == [setup.ERR_EVENT_CODE_TAKEN.format(code="E01", name="数控车工")]
 
 
+def test_setup_refusals_are_given_in_the_users_language(contest, personas):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ApplicationError) as err:
+        services.event_create(actor=personas.city, competition=contest.competition, code="e01", name="另一个")
+    assert err.value.errors["code"] == ['Event number "E01" is already used by the event "数控车工".']
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as err:
+        services.event_create(actor=personas.city, competition=contest.competition, code="e01", name="另一个")
+    assert err.value.errors["code"] == ["赛项编号“E01”已被赛项“数控车工”使用。"]
+
+
 def test_scheme_has_sections_and_aspects(contest):
     aspects = selectors.aspects_of(contest.event)
     assert [a.code for a in aspects] == ["A1", "A2", "B1", "B2"]

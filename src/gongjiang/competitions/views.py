@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongjiang.competitions import excel, exports, forms, selectors, services
@@ -44,7 +44,7 @@ from gongjiang.people import selectors as people_selectors
 from gongjiang.web.forms import apply_application_error
 from gongjiang.web.listing import Filter, ListFilters, export_url, list_export, read_filters
 
-ERR_PERSON_NOT_FOUND = "没有找到证件号码为 {masked} 的人员，或该人员不在您的管理范围内；请先在人才库登记。"
+ERR_PERSON_NOT_FOUND = gettext_noop("没有找到证件号码为 {masked} 的人员，或该人员不在您的管理范围内；请先在人才库登记。")
 
 
 def _errors(exc: ApplicationError | ValidationError) -> list[str]:

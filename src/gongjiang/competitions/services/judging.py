@@ -13,6 +13,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongjiang.competitions import rules, selectors
 from gongjiang.competitions.lock_objects import round_for_update
@@ -34,41 +35,41 @@ from gongjiang.core import audit
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
 from gongjiang.core.rules import normalize_text
 
-ERR_NOT_JUDGE = "您不是本赛项的裁判。"
-ERR_NOT_CHIEF = "只有本赛项的裁判长可以执行此操作。"
-ERR_CONFLICT = "回避：参赛编号 {number} 来自您所在的单位或代表队，您不能为其评分。"
-ERR_NOT_UNDERWAY = "竞赛尚未进入比赛阶段（当前为“{status}”），不能评分。"
-ERR_ROUND_NOT_OPEN = "本轮成绩已锁定，不能再直接修改；如需更改，请由裁判长填写原因进行更正。"
-ERR_SHEET_NOT_DRAFT = "成绩单已提交，不能修改；如需修改，请裁判长退回。"
-ERR_SHEET_NOT_SUBMITTED = "只有已提交的成绩单可以退回。"
-ERR_SHEET_EMPTY = "成绩单还没有任何评分，不能提交。"
-ERR_ASPECT_UNKNOWN = "评分项 {aspect} 不属于本赛项。"
-ERR_VALUE = "“{aspect}”的得分不是有效数字：{value}。"
-ERR_ENTRY_INACTIVE = "参赛编号 {number} 已{status}，不能评分。"
-ERR_LOCK_DRAFTS = "还有 {count} 份成绩单未提交（{sheets}），不能锁定。"
-ERR_LOCK_MISSING = "以下参赛者尚有评分项没有评分：{items}。"
-ERR_LOCK_DISAGREE = "以下评价分裁判间相差超过 {tolerance} 分，须复议（重新评分或由裁判长确认）：{items}。"
-ERR_LOCK_THEORY = "本赛项理论成绩占 {weight}%，以下参赛者还没有理论成绩：{items}。"
-ERR_LOCK_EMPTY = "本轮没有有效的参赛者，不能锁定。"
-ERR_NOT_LOCKED = "只有已锁定的成绩可以公布（当前为“{status}”）。"
-ERR_ALREADY_PUBLISHED = "本轮成绩已公布。"
-ERR_CORRECTION_OPEN = "本轮成绩尚未锁定，请直接修改成绩单，无须更正。"
-ERR_CORRECTION_REASON = "更正锁定的成绩须填写原因。"
-ERR_CORRECTION_SAME = "更正后的分数与原分数相同。"
-ERR_REWARDS_DONE = "本竞赛的奖励已兑现，不能再更正成绩。"
-ERR_MODERATION_REASON = "请填写复议意见。"
-ERR_MODERATION_NOT_NEEDED = "该评分项的裁判评分差异在允许范围内，无须复议。"
-ERR_APPEAL_NOT_PUBLISHED = "成绩公布后才能申诉。"
-ERR_APPEAL_CLOSED = "申诉期已于 {deadline} 结束。"
-ERR_APPEAL_REASON = "请填写申诉理由。"
-ERR_APPEAL_PENDING = "该参赛者已有一项待处理的申诉。"
-ERR_APPEAL_DECIDED = "该申诉已处理（{status}）。"
-ERR_APPEAL_OUTCOME = "请填写处理结果，并选择“申诉成立”或“驳回”。"
-ERR_ADVANCE_FINAL = "本轮是最后阶段，没有下一阶段可晋级。"
-ERR_ADVANCE_NOT_PUBLISHED = "本轮成绩公布后才能生成晋级名单。"
-ERR_ADVANCE_DONE = "本轮晋级名单已于 {at} 生成。"
-ERR_TIME = "完成用时须为不小于 0 的整数秒。"
-ERR_THEORY = "理论成绩须在 0 至 100 之间。"
+ERR_NOT_JUDGE = gettext_noop("您不是本赛项的裁判。")
+ERR_NOT_CHIEF = gettext_noop("只有本赛项的裁判长可以执行此操作。")
+ERR_CONFLICT = gettext_noop("回避：参赛编号 {number} 来自您所在的单位或代表队，您不能为其评分。")
+ERR_NOT_UNDERWAY = gettext_noop("竞赛尚未进入比赛阶段（当前为“{status}”），不能评分。")
+ERR_ROUND_NOT_OPEN = gettext_noop("本轮成绩已锁定，不能再直接修改；如需更改，请由裁判长填写原因进行更正。")
+ERR_SHEET_NOT_DRAFT = gettext_noop("成绩单已提交，不能修改；如需修改，请裁判长退回。")
+ERR_SHEET_NOT_SUBMITTED = gettext_noop("只有已提交的成绩单可以退回。")
+ERR_SHEET_EMPTY = gettext_noop("成绩单还没有任何评分，不能提交。")
+ERR_ASPECT_UNKNOWN = gettext_noop("评分项 {aspect} 不属于本赛项。")
+ERR_VALUE = gettext_noop("“{aspect}”的得分不是有效数字：{value}。")
+ERR_ENTRY_INACTIVE = gettext_noop("参赛编号 {number} 已{status}，不能评分。")
+ERR_LOCK_DRAFTS = gettext_noop("还有 {count} 份成绩单未提交（{sheets}），不能锁定。")
+ERR_LOCK_MISSING = gettext_noop("以下参赛者尚有评分项没有评分：{items}。")
+ERR_LOCK_DISAGREE = gettext_noop("以下评价分裁判间相差超过 {tolerance} 分，须复议（重新评分或由裁判长确认）：{items}。")
+ERR_LOCK_THEORY = gettext_noop("本赛项理论成绩占 {weight}%，以下参赛者还没有理论成绩：{items}。")
+ERR_LOCK_EMPTY = gettext_noop("本轮没有有效的参赛者，不能锁定。")
+ERR_NOT_LOCKED = gettext_noop("只有已锁定的成绩可以公布（当前为“{status}”）。")
+ERR_ALREADY_PUBLISHED = gettext_noop("本轮成绩已公布。")
+ERR_CORRECTION_OPEN = gettext_noop("本轮成绩尚未锁定，请直接修改成绩单，无须更正。")
+ERR_CORRECTION_REASON = gettext_noop("更正锁定的成绩须填写原因。")
+ERR_CORRECTION_SAME = gettext_noop("更正后的分数与原分数相同。")
+ERR_REWARDS_DONE = gettext_noop("本竞赛的奖励已兑现，不能再更正成绩。")
+ERR_MODERATION_REASON = gettext_noop("请填写复议意见。")
+ERR_MODERATION_NOT_NEEDED = gettext_noop("该评分项的裁判评分差异在允许范围内，无须复议。")
+ERR_APPEAL_NOT_PUBLISHED = gettext_noop("成绩公布后才能申诉。")
+ERR_APPEAL_CLOSED = gettext_noop("申诉期已于 {deadline} 结束。")
+ERR_APPEAL_REASON = gettext_noop("请填写申诉理由。")
+ERR_APPEAL_PENDING = gettext_noop("该参赛者已有一项待处理的申诉。")
+ERR_APPEAL_DECIDED = gettext_noop("该申诉已处理（{status}）。")
+ERR_APPEAL_OUTCOME = gettext_noop("请填写处理结果，并选择“申诉成立”或“驳回”。")
+ERR_ADVANCE_FINAL = gettext_noop("本轮是最后阶段，没有下一阶段可晋级。")
+ERR_ADVANCE_NOT_PUBLISHED = gettext_noop("本轮成绩公布后才能生成晋级名单。")
+ERR_ADVANCE_DONE = gettext_noop("本轮晋级名单已于 {at} 生成。")
+ERR_TIME = gettext_noop("完成用时须为不小于 0 的整数秒。")
+ERR_THEORY = gettext_noop("理论成绩须在 0 至 100 之间。")
 
 
 def _require_judge(actor: Any, event_round: EventRound) -> Judge:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongjiang.competitions import rules, selectors
 from gongjiang.competitions.lock_objects import round_for_update
@@ -26,23 +27,23 @@ from gongjiang.core.rules import normalize_text
 from gongjiang.people.models import Person
 from gongjiang.people.selectors import person_queryset
 
-ERR_NOT_REGISTERING = "竞赛“{name}”当前状态为“{status}”，不在报名期内。"
-ERR_DELEGATION_EVENT = "代表队与赛项不属于同一竞赛。"
-ERR_TEAM_SIZE = "本赛项每队 {size} 人，收到 {count} 人。"
-ERR_DUPLICATE_MEMBER = "同一选手不能在一支队伍中出现两次。"
-ERR_PERSON_SCOPE = "选手 {name} 不在您的管理范围内，请由其所在地区或单位的代表队报名。"
-ERR_ALREADY_ENTERED = "{name} 已报名本赛项（参赛编号 {number}）。"
-ERR_ONE_EVENT = "{name} 已报名本竞赛的赛项“{event}”；本竞赛每人只能参加一个赛项。"
-ERR_QUOTA_FULL = "代表队“{delegation}”在赛项“{event}”的名额为 {quota} 个，已全部报满。"
-ERR_QUOTA_NONE = "代表队“{delegation}”在赛项“{event}”没有名额。"
-ERR_HEAT = "赛区“{heat}”不在本阶段的赛区中（{heats}）。"
-ERR_HEAT_REQUIRED = "本阶段分赛区进行，请选择赛区（{heats}）。"
-ERR_PERSON_REFUSED = "{name}：{reason}"
-ERR_NOT_PENDING = "只有“待代表队确认”的报名需要确认。"
-ERR_NOT_ACTIVE = "该报名已是“{status}”状态。"
-ERR_REASON = "请填写原因。"
-ERR_MARKED = "该选手已有评分，不能退赛；如需取消成绩，请由裁判长取消资格。"
-ERR_NO_STAGE = "竞赛还没有设置阶段。"
+ERR_NOT_REGISTERING = gettext_noop("竞赛“{name}”当前状态为“{status}”，不在报名期内。")
+ERR_DELEGATION_EVENT = gettext_noop("代表队与赛项不属于同一竞赛。")
+ERR_TEAM_SIZE = gettext_noop("本赛项每队 {size} 人，收到 {count} 人。")
+ERR_DUPLICATE_MEMBER = gettext_noop("同一选手不能在一支队伍中出现两次。")
+ERR_PERSON_SCOPE = gettext_noop("选手 {name} 不在您的管理范围内，请由其所在地区或单位的代表队报名。")
+ERR_ALREADY_ENTERED = gettext_noop("{name} 已报名本赛项（参赛编号 {number}）。")
+ERR_ONE_EVENT = gettext_noop("{name} 已报名本竞赛的赛项“{event}”；本竞赛每人只能参加一个赛项。")
+ERR_QUOTA_FULL = gettext_noop("代表队“{delegation}”在赛项“{event}”的名额为 {quota} 个，已全部报满。")
+ERR_QUOTA_NONE = gettext_noop("代表队“{delegation}”在赛项“{event}”没有名额。")
+ERR_HEAT = gettext_noop("赛区“{heat}”不在本阶段的赛区中（{heats}）。")
+ERR_HEAT_REQUIRED = gettext_noop("本阶段分赛区进行，请选择赛区（{heats}）。")
+ERR_PERSON_REFUSED = gettext_noop("{name}：{reason}")
+ERR_NOT_PENDING = gettext_noop("只有“待代表队确认”的报名需要确认。")
+ERR_NOT_ACTIVE = gettext_noop("该报名已是“{status}”状态。")
+ERR_REASON = gettext_noop("请填写原因。")
+ERR_MARKED = gettext_noop("该选手已有评分，不能退赛；如需取消成绩，请由裁判长取消资格。")
+ERR_NO_STAGE = gettext_noop("竞赛还没有设置阶段。")
 
 
 def _competition_day(event: CompetitionEvent) -> dt.date:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongjiang.catalog.levels import SkillLevel, short_label
 from gongjiang.competitions import rules, selectors
@@ -34,11 +35,11 @@ from gongjiang.core.exceptions import ApplicationError
 from gongjiang.people import services as people_services
 from gongjiang.people.models import Certificate, Honor, Person
 
-ERR_ALREADY_APPLIED = "本竞赛的奖励已于 {at} 兑现，不能重复兑现。"
-ERR_NOT_PUBLISHED = "以下赛项的决赛成绩尚未公布：{events}。"
-ERR_APPEALS_PENDING = "还有 {count} 项申诉待处理，处理完毕后才能兑现奖励。"
-ERR_APPEAL_WINDOW = "以下赛项的申诉期尚未结束：{events}。"
-ERR_NO_FINAL = "竞赛没有设置阶段。"
+ERR_ALREADY_APPLIED = gettext_noop("本竞赛的奖励已于 {at} 兑现，不能重复兑现。")
+ERR_NOT_PUBLISHED = gettext_noop("以下赛项的决赛成绩尚未公布：{events}。")
+ERR_APPEALS_PENDING = gettext_noop("还有 {count} 项申诉待处理，处理完毕后才能兑现奖励。")
+ERR_APPEAL_WINDOW = gettext_noop("以下赛项的申诉期尚未结束：{events}。")
+ERR_NO_FINAL = gettext_noop("竞赛没有设置阶段。")
 
 NOTE_BETTER_PROMOTION = "已按另一条奖励规则晋升到更高等级"
 NOTE_AT_CAP = "已达到该规则的最高晋升等级，不再晋升"

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongjiang.catalog.levels import SkillLevel
 from gongjiang.catalog.models import Occupation, WorkType
@@ -34,55 +35,55 @@ from gongjiang.orgs.models import Organization
 from gongjiang.orgs.scope import organization_queryset
 from gongjiang.people.models import Honor
 
-ERR_NAME = "请填写竞赛名称。"
-ERR_ORGANIZER_SCOPE = "主办单位须是您有管理权限的单位。"
-ERR_DATES = "结束日期不能早于开始日期。"
-ERR_YEAR = "年度应与开始日期所在年份一致（开始日期为 {year} 年）。"
-ERR_NAME_TAKEN = "{year} 年已有名为“{name}”的竞赛。"
-ERR_STATUS_STEP = "竞赛状态不能从“{current}”改为“{target}”；可改为：{allowed}。"
-ERR_STATUS_NO_EVENTS = "竞赛还没有赛项，不能开始报名。"
-ERR_STAGE_NAME = "请填写阶段名称（如：赛区赛、决赛）。"
-ERR_STAGE_SEQUENCE_TAKEN = "阶段顺序 {sequence} 已被“{name}”使用。"
-ERR_STAGE_ADVANCE_COUNT = "晋级规则为“{rule}”时须填写晋级人数 N（正整数）。"
-ERR_STAGE_HEATS = "“各赛区前 N 名晋级”须至少设置一个赛区。"
-ERR_STAGE_LOCKED = "竞赛已开始报名，不能再增加或修改阶段。"
-ERR_EVENT_CODE = "请填写赛项编号（字母、数字或短横线，最多 20 位）。"
-ERR_EVENT_CODE_TAKEN = "赛项编号“{code}”已被赛项“{name}”使用。"
-ERR_EVENT_NAME = "请填写赛项名称。"
-ERR_WORK_TYPE = "工种“{work_type}”不属于职业“{occupation}”。"
-ERR_AGE_RANGE = "最大年龄不能小于最小年龄。"
-ERR_LEVEL_RANGE = "最高技能等级不能低于最低技能等级。"
-ERR_TIE_BREAKS = "并列比较规则只能是：practical_desc（实操成绩高者在前）、theory_desc（理论成绩高者在前）、time_asc（用时短者在前），且不重复。"
-ERR_POLICY_QUOTA = "“固定名额”的金、银、铜、优胜奖名额须为非负整数。"
-ERR_POLICY_SHARE = "“固定比例”的金、银、铜、优胜奖比例须在 0 到 1 之间，且合计不超过 1。"
-ERR_EXCELLENCE_FRACTION = "优胜奖范围须在 0 到 1 之间（如 0.5 表示参赛人数的一半）。"
-ERR_EVENT_FROZEN = "赛项已有轮次锁定成绩，不能再修改{fields}。"
-ERR_SCHEME_FROZEN = "赛项已有评分记录，不能再修改评分方案。"
-ERR_SCHEME_EMPTY = "评分方案至少需要一个模块，每个模块至少一个评分项。"
-ERR_SCHEME_SECTION = "第 {n} 个模块：请填写模块名称。"
-ERR_SCHEME_ASPECT = "模块“{section}”第 {n} 个评分项：{problem}"
-ERR_ASPECT_CODE_DUP = "评分项编号“{code}”重复。"
-ERR_ASPECT_MAX = "分值须为大于 0 的数字"
-ERR_ASPECT_KIND = "类型须为 measurement（测量）或 judgement（评价）"
-ERR_ASPECT_DESCRIPTORS = "评价类评分项须写明 0、1、2、3 分各自的含义（4 条）"
-ERR_DELEGATION_NAME = "请填写代表队名称。"
-ERR_DELEGATION_TAKEN = "本竞赛已有代表队“{name}”。"
-ERR_DELEGATION_ORG_TAKEN = "单位“{organization}”已组建代表队“{name}”。"
-ERR_DELEGATION_HEAT = "赛区“{heat}”不在本竞赛的赛区中（{heats}）。"
-ERR_QUOTA_EVENT = "赛项与代表队不属于同一竞赛。"
-ERR_JUDGE_NAME = "请填写裁判姓名。"
-ERR_JUDGE_TAKEN = "该账号已是本赛项的裁判。"
-ERR_JUDGE_CHIEF_TAKEN = "本赛项已有裁判长（{name}），请先取消其裁判长身份。"
-ERR_JUDGE_DELEGATION = "裁判所属代表队须是本竞赛的代表队。"
-ERR_JUDGE_HAS_SHEETS = "该裁判已有提交的成绩单，不能撤销其裁判资格。"
-ERR_RULE_NAME = "请填写奖励名称。"
-ERR_RULE_BAND = "请填写名次范围（名次自/至）或“奖项不低于”，至少一项。"
-ERR_RULE_RANKS = "名次自不能大于名次至。"
-ERR_RULE_NOTHING = "奖励须授予称号或晋升等级，至少一项。"
-ERR_RULE_PROMOTION_LEVEL = "“晋升到指定等级”须选择要晋升到的等级。"
-ERR_RULE_LEVEL_CEILING = "以赛代评最高晋升到高级技师（一级）；特级技师、首席技师须通过评聘。"
-ERR_RULE_TITLE_NAME = "授予称号时请填写称号名称（如：绍兴市技术能手）。"
-ERR_RULES_APPLIED = "奖励已兑现，不能再修改奖励规则。"
+ERR_NAME = gettext_noop("请填写竞赛名称。")
+ERR_ORGANIZER_SCOPE = gettext_noop("主办单位须是您有管理权限的单位。")
+ERR_DATES = gettext_noop("结束日期不能早于开始日期。")
+ERR_YEAR = gettext_noop("年度应与开始日期所在年份一致（开始日期为 {year} 年）。")
+ERR_NAME_TAKEN = gettext_noop("{year} 年已有名为“{name}”的竞赛。")
+ERR_STATUS_STEP = gettext_noop("竞赛状态不能从“{current}”改为“{target}”；可改为：{allowed}。")
+ERR_STATUS_NO_EVENTS = gettext_noop("竞赛还没有赛项，不能开始报名。")
+ERR_STAGE_NAME = gettext_noop("请填写阶段名称（如：赛区赛、决赛）。")
+ERR_STAGE_SEQUENCE_TAKEN = gettext_noop("阶段顺序 {sequence} 已被“{name}”使用。")
+ERR_STAGE_ADVANCE_COUNT = gettext_noop("晋级规则为“{rule}”时须填写晋级人数 N（正整数）。")
+ERR_STAGE_HEATS = gettext_noop("“各赛区前 N 名晋级”须至少设置一个赛区。")
+ERR_STAGE_LOCKED = gettext_noop("竞赛已开始报名，不能再增加或修改阶段。")
+ERR_EVENT_CODE = gettext_noop("请填写赛项编号（字母、数字或短横线，最多 20 位）。")
+ERR_EVENT_CODE_TAKEN = gettext_noop("赛项编号“{code}”已被赛项“{name}”使用。")
+ERR_EVENT_NAME = gettext_noop("请填写赛项名称。")
+ERR_WORK_TYPE = gettext_noop("工种“{work_type}”不属于职业“{occupation}”。")
+ERR_AGE_RANGE = gettext_noop("最大年龄不能小于最小年龄。")
+ERR_LEVEL_RANGE = gettext_noop("最高技能等级不能低于最低技能等级。")
+ERR_TIE_BREAKS = gettext_noop("并列比较规则只能是：practical_desc（实操成绩高者在前）、theory_desc（理论成绩高者在前）、time_asc（用时短者在前），且不重复。")
+ERR_POLICY_QUOTA = gettext_noop("“固定名额”的金、银、铜、优胜奖名额须为非负整数。")
+ERR_POLICY_SHARE = gettext_noop("“固定比例”的金、银、铜、优胜奖比例须在 0 到 1 之间，且合计不超过 1。")
+ERR_EXCELLENCE_FRACTION = gettext_noop("优胜奖范围须在 0 到 1 之间（如 0.5 表示参赛人数的一半）。")
+ERR_EVENT_FROZEN = gettext_noop("赛项已有轮次锁定成绩，不能再修改{fields}。")
+ERR_SCHEME_FROZEN = gettext_noop("赛项已有评分记录，不能再修改评分方案。")
+ERR_SCHEME_EMPTY = gettext_noop("评分方案至少需要一个模块，每个模块至少一个评分项。")
+ERR_SCHEME_SECTION = gettext_noop("第 {n} 个模块：请填写模块名称。")
+ERR_SCHEME_ASPECT = gettext_noop("模块“{section}”第 {n} 个评分项：{problem}")
+ERR_ASPECT_CODE_DUP = gettext_noop("评分项编号“{code}”重复。")
+ERR_ASPECT_MAX = gettext_noop("分值须为大于 0 的数字")
+ERR_ASPECT_KIND = gettext_noop("类型须为 measurement（测量）或 judgement（评价）")
+ERR_ASPECT_DESCRIPTORS = gettext_noop("评价类评分项须写明 0、1、2、3 分各自的含义（4 条）")
+ERR_DELEGATION_NAME = gettext_noop("请填写代表队名称。")
+ERR_DELEGATION_TAKEN = gettext_noop("本竞赛已有代表队“{name}”。")
+ERR_DELEGATION_ORG_TAKEN = gettext_noop("单位“{organization}”已组建代表队“{name}”。")
+ERR_DELEGATION_HEAT = gettext_noop("赛区“{heat}”不在本竞赛的赛区中（{heats}）。")
+ERR_QUOTA_EVENT = gettext_noop("赛项与代表队不属于同一竞赛。")
+ERR_JUDGE_NAME = gettext_noop("请填写裁判姓名。")
+ERR_JUDGE_TAKEN = gettext_noop("该账号已是本赛项的裁判。")
+ERR_JUDGE_CHIEF_TAKEN = gettext_noop("本赛项已有裁判长（{name}），请先取消其裁判长身份。")
+ERR_JUDGE_DELEGATION = gettext_noop("裁判所属代表队须是本竞赛的代表队。")
+ERR_JUDGE_HAS_SHEETS = gettext_noop("该裁判已有提交的成绩单，不能撤销其裁判资格。")
+ERR_RULE_NAME = gettext_noop("请填写奖励名称。")
+ERR_RULE_BAND = gettext_noop("请填写名次范围（名次自/至）或“奖项不低于”，至少一项。")
+ERR_RULE_RANKS = gettext_noop("名次自不能大于名次至。")
+ERR_RULE_NOTHING = gettext_noop("奖励须授予称号或晋升等级，至少一项。")
+ERR_RULE_PROMOTION_LEVEL = gettext_noop("“晋升到指定等级”须选择要晋升到的等级。")
+ERR_RULE_LEVEL_CEILING = gettext_noop("以赛代评最高晋升到高级技师（一级）；特级技师、首席技师须通过评聘。")
+ERR_RULE_TITLE_NAME = gettext_noop("授予称号时请填写称号名称（如：绍兴市技术能手）。")
+ERR_RULES_APPLIED = gettext_noop("奖励已兑现，不能再修改奖励规则。")
 
 STATUS_STEPS = {
     Competition.Status.DRAFT: (Competition.Status.REGISTRATION,),
