@@ -205,3 +205,28 @@ def test_write_progress_is_visible_while_the_commit_transaction_runs(personas, w
     job.refresh_from_db()
     assert job.status == ImportJob.Status.COMMITTED
     assert selectors.import_job_progress(job)["percent"] == 100
+
+
+def test_the_background_check_writes_in_the_language_of_the_user_who_uploaded(personas, roster):
+    # The worker has no request: without the job's language it would write every row error
+    # and the error report in the server's default language.
+    from django.utils import translation
+
+    from gongjiang.imports import services, tasks
+
+    with translation.override("en"):
+        job = services.import_job_create(actor=personas.olga, entity="people", filename=roster.name, source=roster)
+    assert job.language == "en"
+    with translation.override("zh-hans"):  # the worker's own language
+        assert tasks.import_job_validate_task.call(job.pk) == ImportJob.Status.VALIDATED
+    checksum = job.row_errors.get(code="id_checksum")
+    assert checksum.message.startswith("The check digit of the resident ID number is wrong")
+    sheet = load_workbook(services.report_path(job), read_only=True).active
+    cells = " ".join(str(value) for row in sheet.iter_rows(values_only=True) for value in row if value)
+    assert "The check digit of the resident ID number is wrong" in cells and "校验位" not in cells
+
+    with translation.override("zh-hans"):
+        chinese = services.import_job_create(actor=personas.olga, entity="people", filename=roster.name, source=roster)
+    with translation.override("en"):
+        tasks.import_job_validate_task.call(chinese.pk)
+    assert "校验位" in chinese.row_errors.get(code="id_checksum").message

@@ -49,6 +49,10 @@ class ImportJob(BaseModel):
     original_filename = models.CharField(_("文件名"), max_length=255)
     file_sha256 = models.CharField(_("文件摘要"), max_length=64, blank=True)
     file_size = models.BigIntegerField(_("文件大小"), default=0)
+    language = models.CharField(
+        _("语言"), max_length=16, blank=True, default="",
+        help_text=_("提交人当时使用的界面语言：后台校验时，行错误和错误报告都用这种语言写出。"),
+    )
     scratch_dir = models.CharField(max_length=500, blank=True, editable=False)
     sheet_name = models.CharField(_("工作表"), max_length=100, blank=True)
     header_row = models.PositiveIntegerField(_("表头所在行"), null=True, blank=True)

@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop  # marks the messages below; shown through gettext
 
@@ -126,6 +126,7 @@ def import_job_create(
     job = ImportJob(
         entity=definition.name, mode=mode, dry_run=dry_run, original_filename=Path(filename).name[:255],
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        language=translation.get_language() or "",
     )
     folder = scratch_root() / job.public_id.hex
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
