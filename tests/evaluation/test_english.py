@@ -6,6 +6,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from gongjiang.evaluation import services
+from tests.evaluation.conftest import ELIGIBLE_FOR_4, make_batch
+
 pytestmark = pytest.mark.django_db
 
 
@@ -47,3 +50,42 @@ def test_evaluation_index_stays_chinese_by_default(client: Any, personas: Any) -
     page = client.get(reverse("evaluation:index")).content.decode()
     assert "职业技能等级认定" in page
     assert "Skill level evaluation" not in page
+
+
+def _cell(page: str, heading: str) -> str:
+    """The table cell next to the row heading ``heading``."""
+    start = page.index(f"<th>{heading}</th><td>") + len(f"<th>{heading}</th><td>")
+    return page[start:page.index("</td>", start)]
+
+
+def test_batch_and_body_pages_give_date_ranges_and_capacity_in_english(client: Any, setup: Any, personas: Any) -> None:
+    batch = make_batch(setup)  # no capacity (0: no limit), no fee
+    application = services.application_submit(actor=None, batch=batch, person=setup.candidates[0], grade=4,
+                                              facts=ELIGIBLE_FOR_4)
+    window = f"{batch.applications_open:%Y-%m-%d} to {batch.applications_close:%Y-%m-%d}"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(personas.olga)
+
+    page = client.get(reverse("evaluation:batch_detail", args=[batch.pk])).content.decode()
+    applications_cell = _cell(page, "Applications")
+    assert applications_cell == window
+    capacity_cell = _cell(page, "Planned number / fee")
+    assert capacity_cell == "No limit / CNY 0.00"
+    assert "至" not in applications_cell + capacity_cell and "不限" not in capacity_cell and "元" not in capacity_cell
+
+    page = client.get(reverse("evaluation:body_detail", args=[setup.body.pk])).content.decode()
+    assert _cell(page, "Validity") == "2024-01-01 to 2030-12-31"
+    page = client.get(reverse("evaluation:bodies")).content.decode()
+    assert "2024-01-01 to 2030-12-31" in page and "2024-01-01 至 2030-12-31" not in page
+
+    page = client.get(reverse("evaluation:application_detail", args=[application.pk])).content.decode()
+    assert _cell(page, "Apprenticeship completed") == "no"
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.get(reverse("evaluation:batch_detail", args=[batch.pk])).content.decode()
+    assert _cell(page, "报名") == f"{batch.applications_open:%Y-%m-%d} 至 {batch.applications_close:%Y-%m-%d}"
+    assert _cell(page, "计划人数 / 收费") == "不限 / 0.00 元"
+    page = client.get(reverse("evaluation:body_detail", args=[setup.body.pk])).content.decode()
+    assert _cell(page, "有效期") == "2024-01-01 至 2030-12-31"
+    page = client.get(reverse("evaluation:application_detail", args=[application.pk])).content.decode()
+    assert _cell(page, "学徒期满") == "否"

@@ -46,6 +46,22 @@ def test_rule_set_refusals_are_given_in_the_users_language(personas):
     assert [str(m) for m in error.value.errors["pass_mark"]] == ["合格分应在 0–100 之间。"]
 
 
+def test_rule_set_field_refusals_are_given_in_english(personas):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ApplicationError) as error:
+        rule_set_save(actor=personas.ada, name="x", colour="red")
+    assert str(error.value) == "Unknown fields: colour"
+    with translation.override("en"), pytest.raises(ApplicationError) as error:
+        rule_set_save(actor=personas.ada, name="x", occupation="车工")
+    assert str(error.value) == "The eligibility conditions contain errors; please correct them as indicated."
+    assert [str(m) for m in error.value.errors["occupation"]] == ["The occupation is not valid."]
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as error:
+        rule_set_save(actor=personas.ada, name="x", occupation="车工")
+    assert str(error.value) == "申报条件有误，请按提示修改。"
+    assert [str(m) for m in error.value.errors["occupation"]] == ["职业不正确。"]
+
+
 @pytest.mark.parametrize("who", ["olga", "dan", "wang", "sam"])
 def test_others_cannot_edit_rule_sets(personas, who):
     with pytest.raises(PermissionDeniedError):

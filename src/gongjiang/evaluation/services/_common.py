@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
 from gongjiang.evaluation.models import EvaluationBatch, EvaluationBody
 from gongjiang.evaluation.selectors import (
@@ -12,6 +14,8 @@ from gongjiang.evaluation.selectors import (
     body_queryset,
     can_file_bodies,
 )
+
+ERR_SUMMARY = gettext_noop("信息有误，请按提示修改。")
 
 
 def require_filing(actor: Any, body: EvaluationBody | None = None) -> None:
@@ -47,7 +51,7 @@ def collect(errors: dict[str, list[str]], field: str, message: str, **values: An
     errors.setdefault(field, []).append(_(message).format(**values) if values else _(message))
 
 
-def raise_if(errors: dict[str, list[str]], summary: str = "信息有误，请按提示修改。") -> None:
+def raise_if(errors: dict[str, list[str]], summary: str = ERR_SUMMARY) -> None:
     from django.utils.translation import gettext as _
 
     if errors:

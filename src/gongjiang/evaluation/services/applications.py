@@ -41,6 +41,11 @@ ERR_EXCEPTION_STATE = gettext_noop("只有“不符合条件”的申报可以�
 ERR_EXCEPTION_REASON = gettext_noop("破格受理须填写理由。")
 ERR_EXCEPTION_BATCH = gettext_noop("批次已报名截止后开考，不能再破格受理。")
 ERR_NOT_IN_BODY_ORG = gettext_noop("{name}不是本企业（或下属单位）职工，企业自主评价只面向本企业职工。")
+ERR_UNKNOWN_FACTS = gettext_noop("未知的申报材料项：{fields}。")
+ERR_TITLE = gettext_noop("职称取值不正确：初级、中级、高级。")
+ERR_INVALID = gettext_noop("申报信息有误，请按提示修改。")
+ERR_BULK_ROW = gettext_noop("第 {index} 行（{name}）：{message}")
+ERR_BULK_INVALID = gettext_noop("集体申报有误，请按提示修改（未保存任何一行）。")
 
 FACT_FIELDS = (
     "occupation_start", "prior_grade", "prior_certificate_number", "prior_certificate_date", "education",
@@ -51,7 +56,7 @@ FACT_FIELDS = (
 def _clean_facts(facts: dict[str, Any], errors: dict[str, list[str]], prefix: str = "") -> dict[str, Any]:
     unknown = set(facts) - set(FACT_FIELDS)
     if unknown:
-        collect(errors, prefix + "facts", "未知的申报材料项：{fields}。", fields="、".join(sorted(unknown)))
+        collect(errors, prefix + "facts", ERR_UNKNOWN_FACTS, fields="、".join(sorted(unknown)))
     clean = {key: facts[key] for key in FACT_FIELDS if key in facts and facts[key] not in (None, "")}
     today = timezone.localdate()
     for field, label in (("occupation_start", "开始从事本职业工作日期"), ("prior_certificate_date", "已有证书发证日期"),
@@ -69,7 +74,7 @@ def _clean_facts(facts: dict[str, Any], errors: dict[str, list[str]], prefix: st
     if bad_flags:
         collect(errors, prefix + "flags", ERR_FLAG, values="、".join(sorted(bad_flags)))
     if "title_level" in clean and clean["title_level"] not in Application.Title.values:
-        collect(errors, prefix + "title_level", "职称取值不正确：初级、中级、高级。")
+        collect(errors, prefix + "title_level", ERR_TITLE)
     return clean
 
 
@@ -191,7 +196,7 @@ def application_submit(
         actor=actor, batch=batch, person=person, grade=grade, facts=facts or {}, route=route,
         grounds_kind=grounds_kind, grounds=grounds, is_bulk=False, errors=errors,
     )
-    raise_if(errors, "申报信息有误，请按提示修改。")
+    raise_if(errors, ERR_INVALID)
     assert application is not None
     _decide(application)
     if application.status == Application.Status.ACCEPTED:
@@ -232,13 +237,13 @@ def application_bulk_submit(
             grounds=row.get("grounds", ""), is_bulk=True, errors=row_errors, prefix=prefix,
         )
         for key, messages in row_errors.items():
-            errors.setdefault(key, []).extend(f"第 {index} 行（{person.name}）：{m}" for m in messages)
+            errors.setdefault(key, []).extend(_(ERR_BULK_ROW).format(index=index, name=person.name, message=m) for m in messages)
         if application is not None:
             built.append(application)
     batch_errors: dict[str, list[str]] = {}
     _check_batch_accepts(batch, batch.grades[0] if batch.grades else 0, batch_errors)
     errors.update(batch_errors)
-    raise_if(errors, "集体申报有误，请按提示修改（未保存任何一行）。")
+    raise_if(errors, ERR_BULK_INVALID)
     for application in built:
         _decide(application)
     _check_capacity(batch, sum(1 for a in built if a.status == Application.Status.ACCEPTED))

@@ -54,6 +54,11 @@ ERR_PUBLICITY_START = gettext_noop("公示开始日期不能晚于今天。")
 ERR_GRADES_RULE_SET = gettext_noop("申报条件“{name}”未设置{grade}的条件。")
 ERR_REVIEW_PANEL = gettext_noop("综合评审委员须为 3 人（含）以上单数（现 {count} 人）")
 ERR_EVALUATOR_MISSING = gettext_noop("未安排{component}考评员")
+ERR_GRADES = gettext_noop("认定等级应为 1–5 中的一个或多个。")
+ERR_INVALID = gettext_noop("批次信息有误，请按提示修改。")
+ERR_STATION = gettext_noop("考场 {station}：{problem}")
+ERR_COMPONENT = gettext_noop("科目应为理论知识考试、技能考核或综合评审。")
+ERR_ASSIGN_INVALID = gettext_noop("考评员安排有误，请按提示修改。")
 
 SCHEDULE_FIELDS = (
     "name", "applications_open", "applications_close", "theory_exam_on", "practical_exam_on", "review_on", "sites",
@@ -97,7 +102,7 @@ def batch_create(
     except (TypeError, ValueError):
         clean_grades = []
     if not clean_grades or any(g not in rules.GRADE_NAMES for g in clean_grades):
-        collect(errors, "grades", "认定等级应为 1–5 中的一个或多个。")
+        collect(errors, "grades", ERR_GRADES)
     data = {"name": name, "applications_open": applications_open, "applications_close": applications_close, **schedule}
     _check_schedule(data, errors)
     for grade in clean_grades:
@@ -107,7 +112,7 @@ def batch_create(
         problems = scope_problems(body, occupation=occupation, work_type=work_type, grades=clean_grades, on=applications_open)
         if problems:
             collect(errors, "occupation", ERR_OUT_OF_SCOPE, problems="；".join(problems))
-    raise_if(errors, "批次信息有误，请按提示修改。")
+    raise_if(errors, ERR_INVALID)
     defaults = {
         "pass_mark": rule_set.pass_mark,
         "practical_evaluators_min": rule_set.practical_evaluators_min,
@@ -139,7 +144,7 @@ def batch_update(*, actor: Any, batch: EvaluationBatch, **changes: Any) -> Evalu
     data.update(changes)
     errors: dict[str, list[str]] = {}
     _check_schedule(data, errors)
-    raise_if(errors, "批次信息有误，请按提示修改。")
+    raise_if(errors, ERR_INVALID)
     for key, value in changes.items():
         setattr(batch, key, value)
     batch.full_clean()
@@ -182,7 +187,7 @@ def assignment_problems(batch: EvaluationBatch) -> list[str]:
                 per_station, count, minimum=batch.practical_evaluators_min,
                 candidates_per_evaluator=batch.candidates_per_evaluator,
             ):
-                problems.append(f"考场 {station}：{problem}")
+                problems.append(_(ERR_STATION).format(station=station, problem=problem))
     review_count = len(by_component.get(rules.REVIEW, []))
     if rules.REVIEW in needed and review_count and (review_count < 3 or review_count % 2 == 0):
         problems.append(_(ERR_REVIEW_PANEL).format(count=review_count))
@@ -296,12 +301,12 @@ def batch_assign_evaluator(
     if batch.status not in (EvaluationBatch.Status.DRAFT, EvaluationBatch.Status.OPEN, EvaluationBatch.Status.CLOSED):
         collect(errors, "batch", ERR_ASSIGN_STATE, state=batch.get_status_display())
     if component not in EvaluatorAssignment.Component.values:
-        collect(errors, "component", "科目应为理论知识考试、技能考核或综合评审。")
+        collect(errors, "component", ERR_COMPONENT)
     if not errors:
         problems = evaluator_may_assess(evaluator, min(batch.grades), batch.applications_close)
         if problems:
             collect(errors, "evaluator", "；".join(problems))
-    raise_if(errors, "考评员安排有误，请按提示修改。")
+    raise_if(errors, ERR_ASSIGN_INVALID)
     assignment, _created = EvaluatorAssignment.objects.update_or_create(
         batch=batch, evaluator=evaluator, component=component, defaults={"station": (station or "1").strip()[:50]}
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from gongjiang.catalog.levels import SkillLevel
@@ -41,6 +42,21 @@ ERR_GRADE_NOT_IN_OCCUPATION = gettext_noop("职业“{occupation}”的标准未
 ERR_WORK_TYPE = gettext_noop("工种“{work_type}”不属于职业“{occupation}”。")
 ERR_EVALUATOR_LEVEL = gettext_noop("考评员本人技能等级应不低于高级工（三级）；高级考评员应为高级技师（一级）。")
 ERR_EVALUATOR_TAKEN = gettext_noop("{name}已在本机构{role}名册中。")
+ERR_FILING_INVALID = gettext_noop("备案信息有误，请按提示修改。")
+ERR_SCOPE_INVALID = gettext_noop("备案范围有误，请按提示修改。")
+ERR_ROLE = gettext_noop("类别应为考评员、高级考评员或督导员。")
+ERR_ROSTER_INVALID = gettext_noop("名册信息有误，请按提示修改。")
+# Why a body may not run a batch (scope_problems), joined into batches.ERR_OUT_OF_SCOPE.
+ERR_SCOPE_STATUS = gettext_noop("评价机构备案状态为“{state}”，不能开展认定")
+ERR_SCOPE_VALIDITY = gettext_noop("不在备案有效期内（{start} 至 {end}）")
+ERR_SCOPE_OCCUPATION = gettext_noop("职业“{occupation}”不在备案范围内")
+ERR_SCOPE_GRADES = gettext_noop("备案范围不含{grades}")
+# Why an evaluator may not assess (evaluator_may_assess), joined into batch assignment errors.
+ERR_ASSESS_INACTIVE = gettext_noop("{name}不在册")
+ERR_ASSESS_EXPIRED = gettext_noop("{name}的考评员资格已过期")
+ERR_ASSESS_SUPERVISOR = gettext_noop("{name}是督导员，不参与评分")
+ERR_ASSESS_LEVEL = gettext_noop("{name}本人等级低于申报等级")
+ERR_ASSESS_SENIOR = gettext_noop("{name}不是高级考评员，不能考评二级、一级")
 
 EMPLOYER_KINDS = {Organization.Kind.ENTERPRISE}
 
@@ -95,7 +111,7 @@ def body_file(
         category=category, institution_code=institution_code, province_code=province_code, site_code=site_code
     ).exists():
         collect(errors, "site_code", ERR_CODES_TAKEN)
-    raise_if(errors, "备案信息有误，请按提示修改。")
+    raise_if(errors, ERR_FILING_INVALID)
     body = EvaluationBody(
         organization=organization, filed_name=filed_name, category=category,
         filing_authority=filing_authority.strip(), filing_number=filing_number.strip(),
@@ -164,7 +180,7 @@ def body_scope_set(
     values = _clean_grades(grades, occupation, errors)
     if work_type is not None and work_type.occupation_id != occupation.pk:
         collect(errors, "work_type", ERR_WORK_TYPE, work_type=work_type.name, occupation=occupation.name)
-    raise_if(errors, "备案范围有误，请按提示修改。")
+    raise_if(errors, ERR_SCOPE_INVALID)
     line, created = BodyScope.objects.update_or_create(
         body=body, occupation=occupation, work_type=work_type, defaults={"grades": values}
     )
@@ -191,19 +207,20 @@ def scope_problems(
     """Why ``body`` may not run a batch of this occupation and levels on ``on`` ([] when it may)."""
     problems = []
     if body.status != EvaluationBody.Status.ACTIVE:
-        problems.append(f"评价机构备案状态为“{body.get_status_display()}”，不能开展认定")
+        problems.append(_(ERR_SCOPE_STATUS).format(state=body.get_status_display()))
     if not body.valid_from <= on <= body.valid_until:
-        problems.append(f"不在备案有效期内（{body.valid_from} 至 {body.valid_until}）")
+        problems.append(_(ERR_SCOPE_VALIDITY).format(start=body.valid_from, end=body.valid_until))
     lines = list(body.scopes.filter(occupation=occupation))
     line = next((s for s in lines if s.work_type_id == (work_type.pk if work_type else None)), None)
     if line is None:
         line = next((s for s in lines if s.work_type_id is None), None)
     if line is None:
-        problems.append(f"职业“{occupation.name}{'（' + work_type.name + '）' if work_type else ''}”不在备案范围内")
+        name = f"{occupation.name}（{work_type.name}）" if work_type else occupation.name
+        problems.append(_(ERR_SCOPE_OCCUPATION).format(occupation=name))
     else:
         outside = [g for g in grades if g not in line.grades]
         if outside:
-            problems.append("备案范围不含" + "、".join(rules.GRADE_NAMES[g] for g in outside))
+            problems.append(_(ERR_SCOPE_GRADES).format(grades="、".join(rules.GRADE_NAMES[g] for g in outside)))
     return problems
 
 
@@ -225,14 +242,14 @@ def evaluator_add(
     level = level if level is not None else person.current_level
     errors: dict[str, list[str]] = {}
     if role not in Evaluator.Role.values:
-        collect(errors, "role", "类别应为考评员、高级考评员或督导员。")
+        collect(errors, "role", ERR_ROLE)
     if level is None or (role == Evaluator.Role.EVALUATOR and level < SkillLevel.SENIOR) or (
         role == Evaluator.Role.SENIOR_EVALUATOR and level < SkillLevel.SENIOR_TECHNICIAN
     ):
         collect(errors, "level", ERR_EVALUATOR_LEVEL)
     if Evaluator.objects.filter(body=body, person=person, role=role).exists():
         collect(errors, "person", ERR_EVALUATOR_TAKEN, name=person.name, role=Evaluator.Role(role).label if role in Evaluator.Role.values else role)
-    raise_if(errors, "名册信息有误，请按提示修改。")
+    raise_if(errors, ERR_ROSTER_INVALID)
     assert level is not None  # a missing level is an error above
     evaluator = Evaluator(
         body=body, person=person, role=role, level=level, occupation=occupation, card_number=card_number.strip(),
@@ -258,16 +275,16 @@ def evaluator_may_assess(evaluator: Evaluator, grade: int, on: dt.date | None = 
     problems = []
     on = on or timezone.localdate()
     if not evaluator.is_active:
-        problems.append(f"{evaluator.person.name}不在册")
+        problems.append(_(ERR_ASSESS_INACTIVE).format(name=evaluator.person.name))
     if evaluator.valid_until and evaluator.valid_until < on:
-        problems.append(f"{evaluator.person.name}的考评员资格已过期")
+        problems.append(_(ERR_ASSESS_EXPIRED).format(name=evaluator.person.name))
     if evaluator.role == Evaluator.Role.SUPERVISOR:
-        problems.append(f"{evaluator.person.name}是督导员，不参与评分")
+        problems.append(_(ERR_ASSESS_SUPERVISOR).format(name=evaluator.person.name))
     target_level = rules_level(grade)
     if evaluator.level < target_level:
-        problems.append(f"{evaluator.person.name}本人等级低于申报等级")
+        problems.append(_(ERR_ASSESS_LEVEL).format(name=evaluator.person.name))
     if grade <= 2 and evaluator.role != Evaluator.Role.SENIOR_EVALUATOR:
-        problems.append(f"{evaluator.person.name}不是高级考评员，不能考评二级、一级")
+        problems.append(_(ERR_ASSESS_SENIOR).format(name=evaluator.person.name))
     return problems
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from gongjiang.catalog.levels import SkillLevel, level_from_national_grade
@@ -50,6 +51,10 @@ ERR_POST_OCCUPATION = gettext_noop("特级技师、首席技师岗位应设在�
 ERR_POST_TERM = gettext_noop("聘期结束日期须晚于开始日期。")
 ERR_POST_GROUNDS = gettext_noop("请写明评聘依据（业绩评审、现场答辩、综合评审结论等）。")
 ERR_POST_ACTIVE = gettext_noop("{name}已在聘{post}（至 {until}）。")
+ERR_REISSUE_REASON = gettext_noop("补发须填写原因。")
+ERR_POST = gettext_noop("岗位应为特级技师或首席技师。")
+ERR_POST_INVALID = gettext_noop("评聘信息有误，请按提示修改。")
+NO_LEVEL = gettext_noop("无等级")  # {current} in ERR_POST_LEVEL
 
 # 特级技师/首席技师 requirements are set by provincial/enterprise rules (DOMAIN.md §1.3,
 # UNCONFIRMED): the minimum current level of the appointee is configurable.
@@ -198,7 +203,7 @@ def evaluation_certificate_reissue(*, actor: Any, application: Application, reas
     if original is None:
         raise fail(ERR_NO_CERTIFICATE, "certificate")
     if not (reason or "").strip():
-        raise fail("补发须填写原因。", "reason")
+        raise fail(ERR_REISSUE_REASON, "reason")
     application = Application.objects.select_for_update(of=("self",)).select_related(
         "batch", "batch__body", "batch__body__organization", "batch__occupation", "batch__work_type", "person"
     ).get(pk=application.pk)
@@ -242,12 +247,12 @@ def post_appoint(
     if body.category != EvaluationBody.Category.EMPLOYER or employer is None or not employer.path.startswith(body.organization.path):
         collect(errors, "person", ERR_POST_BODY)
     if post_level is None:
-        collect(errors, "post", "岗位应为特级技师或首席技师。")
+        collect(errors, "post", ERR_POST)
     else:
         required = _post_min_level(post)
         if (person.current_level or 0) < required:
             collect(errors, "person", ERR_POST_LEVEL, post=post_level.label, required=SkillLevel(required).label,
-                    current=SkillLevel(person.current_level).label if person.current_level is not None else "无等级")
+                    current=SkillLevel(person.current_level).label if person.current_level is not None else _(NO_LEVEL))
     if occupation.national_grades and 1 not in occupation.national_grades:
         collect(errors, "occupation", ERR_POST_OCCUPATION, occupation=occupation.name)
     if term_end <= term_start:
@@ -258,7 +263,7 @@ def post_appoint(
                                             term_end__gte=term_start).first()
     if active is not None:
         collect(errors, "person", ERR_POST_ACTIVE, name=person.name, post=active.get_post_display(), until=active.term_end)
-    raise_if(errors, "评聘信息有误，请按提示修改。")
+    raise_if(errors, ERR_POST_INVALID)
     assert post_level is not None
     issued_on = min(term_start, timezone.localdate())
     number = _post_number(body, post, issued_on.year)

@@ -21,6 +21,9 @@ ERR_STRUCTURE = gettext_noop("申报条件的结构有误：{problems}")
 ERR_NAME = gettext_noop("请填写名称。")
 ERR_PASS_MARK = gettext_noop("合格分应在 0–100 之间。")
 ERR_RATIO = gettext_noop("每考场考评员至少 1 人，每名考评员对应考生至少 1 人。")
+ERR_UNKNOWN_FIELDS = gettext_noop("未知字段：{fields}")
+ERR_OCCUPATION = gettext_noop("职业不正确。")
+ERR_INVALID = gettext_noop("申报条件有误，请按提示修改。")
 
 RULE_SET_EDITORS = (Membership.Role.PLATFORM_ADMIN, Membership.Role.CITY_ADMIN)
 FIELDS = ("name", "template", "occupation", "standard_title", "source", "grades", "related_occupations",
@@ -40,7 +43,7 @@ def rule_set_save(*, actor: Any, rule_set: EligibilityRuleSet | None = None, **d
         raise PermissionDeniedError()
     unknown = set(data) - set(FIELDS)
     if unknown:
-        raise ApplicationError(f"未知字段：{'、'.join(sorted(unknown))}")
+        raise ApplicationError(_(ERR_UNKNOWN_FIELDS).format(fields="、".join(sorted(unknown))))
     errors: dict[str, list[str]] = {}
     if "name" in data and not str(data["name"] or "").strip():
         errors.setdefault("name", []).append(_(ERR_NAME))
@@ -54,9 +57,9 @@ def rule_set_save(*, actor: Any, rule_set: EligibilityRuleSet | None = None, **d
         if key in data and int(data[key]) < 1:
             errors.setdefault(key, []).append(_(ERR_RATIO))
     if data.get("occupation") is not None and not isinstance(data["occupation"], Occupation):
-        errors.setdefault("occupation", []).append("职业不正确。")
+        errors.setdefault("occupation", []).append(_(ERR_OCCUPATION))
     if errors:
-        raise ApplicationError("申报条件有误，请按提示修改。", errors=errors)
+        raise ApplicationError(_(ERR_INVALID), errors=errors)
     created = rule_set is None
     instance = rule_set or EligibilityRuleSet()
     before = {} if created else audit.snapshot(instance)

@@ -43,6 +43,7 @@ ERR_RECHECK_SAME = gettext_noop("复核须由未参与原评分的考评员进�
 ERR_RECHECK_STATE = gettext_noop("只有已提交或已锁定的成绩单可以复核。")
 ERR_ABSENT_STATE = gettext_noop("只有考试中或评分中的批次可以登记缺考。")
 ERR_NOT_ACCEPTED = gettext_noop("该申报未受理，不参加考试。")
+ERR_RETURN_REASON = gettext_noop("退回须填写原因。")
 
 SCORING_STATES = (EvaluationBatch.Status.EXAMINING, EvaluationBatch.Status.SCORING)
 
@@ -164,7 +165,7 @@ def sheet_return(*, actor: Any, sheet: ScoreSheet, reason: str) -> ScoreSheet:
     if sheet.status != ScoreSheet.Status.SUBMITTED:
         raise fail(ERR_NOT_SUBMITTED, "status")
     if not (reason or "").strip():
-        raise fail("退回须填写原因。", "reason")
+        raise fail(ERR_RETURN_REASON, "reason")
     sheet.status = ScoreSheet.Status.DRAFT
     sheet.save(update_fields=["status", "updated_at"])
     audit.record("evaluation.sheet.returned", obj=sheet, changes={"reason": reason}, actor=actor)
