@@ -89,3 +89,39 @@ def test_batch_and_body_pages_give_date_ranges_and_capacity_in_english(client: A
     assert _cell(page, "有效期") == "2024-01-01 至 2030-12-31"
     page = client.get(reverse("evaluation:application_detail", args=[application.pk])).content.decode()
     assert _cell(page, "学徒期满") == "否"
+
+
+def test_levels_are_named_in_the_users_language_and_certificates_keep_the_national_wording(
+    client: Any, setup: Any, personas: Any,
+) -> None:
+    from gongjiang.evaluation import rules
+
+    batch = make_batch(setup, grades=(4, 3))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(personas.olga)
+    page = client.get(reverse("evaluation:batches")).content.decode()
+    assert "<td>Grade 4 / intermediate worker, Grade 3 / senior worker</td>" in page
+    assert "<th>Application period</th>" in page and '<th class="num">Applications</th>' in page
+    assert "四级/中级工" not in page
+    form = client.get(reverse("evaluation:batch_bulk_apply", args=[batch.pk])).content.decode()
+    assert ">Grade 4 / intermediate worker</option>" in form
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.get(reverse("evaluation:batches")).content.decode()
+    assert "<td>四级/中级工、三级/高级工</td>" in page and "<th>报名</th>" in page
+    # The certificate's wording is the national one, whatever the page's language.
+    assert rules.GRADE_NAMES[4] == "四级/中级工"
+
+
+def test_the_application_forms_choices_are_in_the_users_language() -> None:
+    from django.utils import translation
+
+    from gongjiang.evaluation.forms import ApplicationForm
+
+    with translation.override("en"):
+        html = str(ApplicationForm()["programs"]) + str(ApplicationForm()["flags"])
+        assert "Senior worker class of a technical school" in html
+        assert "Holds a preparatory technician certificate" in html
+        assert "技工院校高级工班" not in html
+    with translation.override("zh-hans"):
+        assert "技工院校高级工班" in str(ApplicationForm()["programs"])

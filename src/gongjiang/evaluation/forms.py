@@ -12,6 +12,7 @@ from gongjiang.catalog.models import Occupation, WorkType
 from gongjiang.credentials.models import Credential
 from gongjiang.evaluation import rules
 from gongjiang.evaluation.models import (
+    GRADE_LABELS,
     Application,
     EvaluationBatch,
     EvaluationBody,
@@ -23,7 +24,7 @@ from gongjiang.imports.models import ImportJob
 from gongjiang.orgs.models import Organization
 from gongjiang.people.models import Person
 
-GRADE_FIELD_CHOICES = [(str(g), n) for g, n in sorted(rules.GRADE_NAMES.items(), reverse=True)]
+GRADE_FIELD_CHOICES = [(str(g), label) for g, label in sorted(GRADE_LABELS.items(), reverse=True)]
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
@@ -116,13 +117,13 @@ class ApplicationForm(forms.Form):
     education = forms.ChoiceField(label=_("学历"), choices=[("", "—")] + list(Person.Education.choices), required=False)
     education_related = forms.BooleanField(label=_("所学为本专业或相关专业"), required=False)
     is_graduating = forms.BooleanField(label=_("在校（在读）应届毕业生"), required=False)
-    programs = forms.MultipleChoiceField(label=_("培养类别"), choices=list(rules.PROGRAM_LABELS.items()),
+    programs = forms.MultipleChoiceField(label=_("培养类别"), choices=[(k, _(v)) for k, v in rules.PROGRAM_LABELS.items()],
                                          widget=forms.CheckboxSelectMultiple, required=False)
     title_level = forms.ChoiceField(label=_("职称（符合专业对应关系）"), choices=Application.Title.choices, required=False)
     title_date = forms.DateField(label=_("职称取得日期"), required=False, widget=DATE)
     apprenticeship_completed = forms.BooleanField(label=_("本职业或相关职业学徒期满"), required=False)
     flags = forms.MultipleChoiceField(label=_("其他情形"),
-                                      choices=[(k, v) for k, v in rules.FLAG_LABELS.items() if k != "apprenticeship_completed"],
+                                      choices=[(k, _(v)) for k, v in rules.FLAG_LABELS.items() if k != "apprenticeship_completed"],
                                       widget=forms.CheckboxSelectMultiple, required=False)
 
     def facts(self) -> dict[str, Any]:

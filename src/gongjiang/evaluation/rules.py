@@ -24,9 +24,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 TEMPLATE_DIR = Path(__file__).resolve().parent / "data" / "eligibility"
 
-GRADE_NAMES = {5: "五级/初级工", 4: "四级/中级工", 3: "三级/高级工", 2: "二级/技师", 1: "一级/高级技师"}
+# The national wording, as certificates print it (marked for translation: the pages name the
+# levels in the user's language through evaluation.models.GRADE_LABELS).
+GRADE_NAMES = {
+    5: gettext_noop("五级/初级工"), 4: gettext_noop("四级/中级工"), 3: gettext_noop("三级/高级工"),
+    2: gettext_noop("二级/技师"), 1: gettext_noop("一级/高级技师"),
+}
 GRADE_SHORT = {5: "五级", 4: "四级", 3: "三级", 2: "二级", 1: "一级"}
 
 EDUCATION_LABELS = {
@@ -41,18 +48,18 @@ EDUCATION_LABELS = {
     "doctor": "博士研究生",
 }
 PROGRAM_LABELS = {
-    "intermediate_skill": "经评估论证、以中级技能为培养目标的中等及以上职业学校",
-    "senior_skill": "经评估论证、以高级技能为培养目标的高等职业学校",
-    "senior_worker_class": "技工院校高级工班",
-    "preparatory_technician": "技师学院预备技师班/技师班",
-    "evaluated_program": "经评估论证的高等职业学校、专科及以上普通高等学校",
+    "intermediate_skill": gettext_noop("经评估论证、以中级技能为培养目标的中等及以上职业学校"),
+    "senior_skill": gettext_noop("经评估论证、以高级技能为培养目标的高等职业学校"),
+    "senior_worker_class": gettext_noop("技工院校高级工班"),
+    "preparatory_technician": gettext_noop("技师学院预备技师班/技师班"),
+    "evaluated_program": gettext_noop("经评估论证的高等职业学校、专科及以上普通高等学校"),
 }
 TITLE_ORDER = {"": 0, "none": 0, "junior": 1, "intermediate": 2, "senior": 3}
 TITLE_LABELS = {"junior": "初级职称", "intermediate": "中级职称", "senior": "高级职称"}
 FLAG_LABELS = {
-    "intends_to_work": "拟从事本职业或相关职业工作（承诺）",
-    "preparatory_technician_certificate": "取得预备技师证书",
-    "apprenticeship_completed": "本职业或相关职业学徒期满",
+    "intends_to_work": gettext_noop("拟从事本职业或相关职业工作（承诺）"),
+    "preparatory_technician_certificate": gettext_noop("取得预备技师证书"),
+    "apprenticeship_completed": gettext_noop("本职业或相关职业学徒期满"),
 }
 
 ALTERNATIVE_KEYS = frozenset({

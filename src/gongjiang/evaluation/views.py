@@ -33,6 +33,7 @@ from gongjiang.core.rules import mask_name
 from gongjiang.evaluation import exports, forms, rules, selectors, services
 from gongjiang.evaluation.excel import score_template
 from gongjiang.evaluation.models import (
+    GRADE_LABELS,
     Application,
     BodyScope,
     EvaluationBatch,
@@ -181,7 +182,7 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status_form": forms.BodyStatusForm(initial={"status": body.status}) if can_file else None,
         "evaluator_form": forms.EvaluatorForm() if can_write else None,
         "appointment_form": forms.AppointmentForm() if can_write and body.category == "Y" else None,
-        "grade_names": rules.GRADE_NAMES,
+        "grade_names": GRADE_LABELS,
     })
 
 
@@ -366,7 +367,7 @@ def _batch_context(request: HttpRequest, batch: EvaluationBatch) -> dict[str, An
         "resolve_form": forms.ResolveForm(),
         "revoke_form": forms.RevokeForm(),
         "today": timezone.localdate(),
-        "grade_names": rules.GRADE_NAMES,
+        "grade_names": GRADE_LABELS,
     }
 
 
@@ -465,7 +466,7 @@ def batch_apply(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ApplicationForm(request.POST or None, initial={"grade": max(batch.grades), "education": person.education})
     grade_field = form.fields["grade"]
     assert isinstance(grade_field, ChoiceField)  # a TypedChoiceField; form.fields is typed as plain Fields
-    grade_field.choices = [(str(g), rules.GRADE_NAMES[g]) for g in sorted(batch.grades, reverse=True)]
+    grade_field.choices = [(str(g), GRADE_LABELS[g]) for g in sorted(batch.grades, reverse=True)]
     preview = None
     if request.method == "POST" and form.is_valid():
         if request.POST.get("preview") or getattr(request, "htmx", False):
@@ -532,7 +533,7 @@ def batch_bulk_apply(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("evaluation:batch_detail", pk=batch.pk)
     return render(request, "evaluation/bulk_apply.html", {
         "batch": batch, "employer": employer, "employers": employers, "staff": staff, "errors": errors,
-        "grades": [(g, rules.GRADE_NAMES[g]) for g in sorted(batch.grades, reverse=True)],
+        "grades": [(g, GRADE_LABELS[g]) for g in sorted(batch.grades, reverse=True)],
     })
 
 
@@ -771,7 +772,7 @@ def publicity_public(request: HttpRequest, pk: int) -> HttpResponse:
                               status__in=["publicity", "certified"])
     publicity = getattr(batch, "publicity", None)
     people = [
-        {"name": mask_name(a.person.name), "grade": rules.GRADE_NAMES[a.grade],
+        {"name": mask_name(a.person.name), "grade": GRADE_LABELS[a.grade],
          "employer": a.employer.name if a.employer else ""}
         for a in selectors.pass_list(batch).select_related("employer")
     ]

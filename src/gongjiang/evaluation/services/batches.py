@@ -16,6 +16,7 @@ from gongjiang.catalog.models import Occupation, WorkType
 from gongjiang.core import audit
 from gongjiang.evaluation import rules
 from gongjiang.evaluation.models import (
+    GRADE_LABELS,
     Application,
     EligibilityRuleSet,
     EvaluationBatch,
@@ -107,7 +108,7 @@ def batch_create(
     _check_schedule(data, errors)
     for grade in clean_grades:
         if grade in rules.GRADE_NAMES and str(grade) not in (rule_set.grades or {}):
-            collect(errors, "rule_set", ERR_GRADES_RULE_SET, name=rule_set.name, grade=rules.GRADE_NAMES[grade])
+            collect(errors, "rule_set", ERR_GRADES_RULE_SET, name=rule_set.name, grade=GRADE_LABELS[grade])
     if not errors:
         problems = scope_problems(body, occupation=occupation, work_type=work_type, grades=clean_grades, on=applications_open)
         if problems:

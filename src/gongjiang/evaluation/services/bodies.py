@@ -15,7 +15,13 @@ from gongjiang.catalog.levels import SkillLevel
 from gongjiang.catalog.models import Occupation, WorkType
 from gongjiang.core import audit
 from gongjiang.evaluation import rules
-from gongjiang.evaluation.models import BodyScope, EvaluationBody, Evaluator
+from gongjiang.evaluation.models import (
+    GRADE_LABELS,
+    GRADE_SEPARATOR,
+    BodyScope,
+    EvaluationBody,
+    Evaluator,
+)
 from gongjiang.evaluation.services._common import (
     collect,
     fail,
@@ -166,7 +172,7 @@ def _clean_grades(grades: Any, occupation: Occupation, errors: dict[str, list[st
     if occupation.national_grades:
         for grade in values:
             if grade not in occupation.national_grades:
-                collect(errors, "grades", ERR_GRADE_NOT_IN_OCCUPATION, occupation=occupation.name, grade=rules.GRADE_NAMES[grade])
+                collect(errors, "grades", ERR_GRADE_NOT_IN_OCCUPATION, occupation=occupation.name, grade=GRADE_LABELS[grade])
     return values
 
 
@@ -220,7 +226,7 @@ def scope_problems(
     else:
         outside = [g for g in grades if g not in line.grades]
         if outside:
-            problems.append(_(ERR_SCOPE_GRADES).format(grades="、".join(rules.GRADE_NAMES[g] for g in outside)))
+            problems.append(_(ERR_SCOPE_GRADES).format(grades=str(GRADE_SEPARATOR).join(str(GRADE_LABELS[g]) for g in outside)))
     return problems
 
 
