@@ -23,6 +23,20 @@ hypothesis_settings.register_profile("gongjiang", deadline=None, suppress_health
 hypothesis_settings.load_profile("gongjiang")
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test() -> Any:
+    """Start every test in the default language.
+
+    LocaleMiddleware activates a request's language in the thread that serves it, and the test
+    client serves requests in the test's own thread: after a page fetched in English, every
+    later test in the same worker would run in English too.
+    """
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Say plainly when the browser tests were skipped, and why (tests/browser/conftest.py).
 
