@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from gongjiang.catalog.models import Occupation, WorkType
 from gongjiang.credentials.models import Credential
@@ -24,7 +25,9 @@ from gongjiang.imports.models import ImportJob
 from gongjiang.orgs.models import Organization
 from gongjiang.people.models import Person
 
-GRADE_FIELD_CHOICES = [(str(g), label) for g, label in sorted(GRADE_LABELS.items(), reverse=True)]
+GRADE_FIELD_CHOICES: list[tuple[str, StrOrPromise]] = [
+    (str(g), label) for g, label in sorted(GRADE_LABELS.items(), reverse=True)
+]
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
@@ -109,7 +112,7 @@ class TransitionForm(forms.Form):
 class ApplicationForm(forms.Form):
     grade = forms.TypedChoiceField(label=_("申报等级"), choices=GRADE_FIELD_CHOICES, coerce=int)
     occupation_start = forms.DateField(label=_("开始从事本职业（或相关职业）工作日期"), required=False, widget=DATE)
-    prior_grade = forms.TypedChoiceField(label=_("已有本职业证书等级"), choices=[("", "—")] + GRADE_FIELD_CHOICES,
+    prior_grade = forms.TypedChoiceField(label=_("已有本职业证书等级"), choices=[("", "—"), *GRADE_FIELD_CHOICES],
                                          coerce=int, empty_value=None, required=False,
                                          help_text=_("人才库中已登记的证书会自动计入，无需重复填写"))
     prior_certificate_number = forms.CharField(label=_("已有证书编号"), max_length=40, required=False)
