@@ -120,3 +120,14 @@ def test_profile_loads_training_history_from_the_training_app(client, registry, 
     assert 'id="training"' in fragment.content.decode()
     client.force_login(personas.kira)
     assert client.get(url, HTTP_HX_REQUEST="true").status_code == 404
+
+
+def test_a_certificate_naming_its_occupation_in_words_only_is_shown(client, registry, personas):
+    # Historical certificates often name an occupation that is not (or no longer) in the
+    # classification: only the words are kept, and the profile must show them.
+    from tests import factories
+
+    factories.certificate(registry.li, level=3, number="GJ-LI-OLD-01", occupation_name="车工（老工种）")
+    client.force_login(personas.city)
+    response = client.get(detail(registry.li))
+    assert response.status_code == 200 and "车工（老工种）" in response.content.decode()

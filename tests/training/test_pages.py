@@ -183,3 +183,13 @@ def test_person_history_page_and_profile_fragment(city, personas, login):
 def test_export_cells_are_formula_safe(text):
     assert exports.safe_cell_value(text) == "'" + text
     assert exports.safe_cell_value(-1) == -1
+
+
+def test_a_programme_named_by_occupation_text_alone_shows_it(city, personas, login):
+    # A night-school course names its direction in words (occupation_name) and links no
+    # occupation from the classification: the page must show the words, not fail on the link.
+    program = builders.program(city, kind=TrainingProgram.Kind.NIGHT_SCHOOL, occupation_name="人工智能训练师",
+                               destination_country="")
+    assert program.occupation is None
+    page = login(personas.city).get(f"/training/{program.pk}/")
+    assert page.status_code == 200 and "人工智能训练师" in page.content.decode()
