@@ -67,3 +67,41 @@ def test_the_chinese_stays_as_written():
     with translation.override("zh-hans"):
         changed = [where for where, text in CONSTANTS if translation.gettext(text) != text]
     assert not changed
+
+
+def _eager_calls(node: ast.AST, eager: set[str]) -> list[int]:
+    """Lines where ``node`` calls one of ``eager`` outside any lambda or function (at import)."""
+    if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
+        return []
+    found = []
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in eager:
+        found.append(node.lineno)
+    for child in ast.iter_child_nodes(node):
+        found.extend(_eager_calls(child, eager))
+    return found
+
+
+def test_no_module_translates_text_once_when_it_is_imported():
+    # ``gettext`` in a module-level constant runs once, when the module is first imported, in
+    # whatever language is active then: the text stays in that language for every user.
+    # Module-level text must be marked lazily (gettext_lazy, or gettext_noop and gettext later).
+    eager_at_import = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        eager = {
+            alias.asname or alias.name
+            for node in tree.body
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation"
+            for alias in node.names
+            if alias.name in ("gettext", "ngettext", "pgettext", "npgettext")
+        }
+        if not eager:
+            continue
+        for node in tree.body:
+            statements = node.body if isinstance(node, ast.ClassDef) else [node]
+            for statement in statements:
+                if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+                    eager_at_import += [f"{path.relative_to(SOURCE)}:{line}" for line in _eager_calls(statement, eager)]
+    assert not eager_at_import, eager_at_import

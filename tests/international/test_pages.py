@@ -90,3 +90,14 @@ def test_recognition_create_and_decide(city, personas, login):
     response = client.post(f"/international/recognitions/{recognition.pk}/decide/", {
         "decision": "mapped", "decision_date": "2024-01-10"})
     assert response.status_code == 400
+
+
+def test_the_section_links_follow_the_users_language(city, personas, login):
+    from django.conf import settings
+
+    client = login(personas.city)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert "联合培养项目" in client.get("/international/agreements/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/international/agreements/").content.decode()
+    assert ">Joint training projects<" in page and "联合培养项目" not in page

@@ -222,10 +222,10 @@ def _render_detail(request: HttpRequest, account: Any, **forms_: Any) -> HttpRes
 
 
 _SIMPLE_ACTIONS = {
-    "disable": (services.user_disable, _("账号已停用，其会话已全部结束。")),
-    "enable": (services.user_enable, _("账号已启用。")),
-    "unlock": (services.user_unlock, _("已解除登录锁定。")),
-    "reset-2fa": (services.user_reset_2fa, _("已重置动态验证码，用户下次登录时重新绑定。")),
+    "disable": (services.user_disable, gettext_lazy("账号已停用，其会话已全部结束。")),
+    "enable": (services.user_enable, gettext_lazy("账号已启用。")),
+    "unlock": (services.user_unlock, gettext_lazy("已解除登录锁定。")),
+    "reset-2fa": (services.user_reset_2fa, gettext_lazy("已重置动态验证码，用户下次登录时重新绑定。")),
 }
 
 

@@ -63,8 +63,8 @@ MSG_DONE = "已完成：{what}。"
 MSG_PERSON_NOT_FOUND = "人才库中没有这个证件号码，或该人员不在您的管理范围内。"
 
 TRANSITION_LABELS = {
-    "open": _("开放报名"), "closed": _("截止报名"), "examining": _("开始考试"), "scoring": _("进入评分"),
-    "publicity": _("发布公示"), "cancelled": _("取消批次"),
+    "open": gettext_lazy("开放报名"), "closed": gettext_lazy("截止报名"), "examining": gettext_lazy("开始考试"), "scoring": gettext_lazy("进入评分"),
+    "publicity": gettext_lazy("发布公示"), "cancelled": gettext_lazy("取消批次"),
 }
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongjiang.core import audit
@@ -35,10 +36,10 @@ from gongjiang.web.listing import ListFilters, list_export
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 SECTIONS = [
-    (_("境外合作机构"), "international:partner_list"), (_("合作协议"), "international:agreement_list"),
-    (_("联盟"), "international:alliance_list"), (_("联合培养项目"), "international:project_list"),
-    (_("国际导师"), "international:mentor_list"), (_("交流活动"), "international:event_list"),
-    (_("认可清单"), "international:recognition_list"), (_("指标"), "training:indicators"),
+    (gettext_lazy("境外合作机构"), "international:partner_list"), (gettext_lazy("合作协议"), "international:agreement_list"),
+    (gettext_lazy("联盟"), "international:alliance_list"), (gettext_lazy("联合培养项目"), "international:project_list"),
+    (gettext_lazy("国际导师"), "international:mentor_list"), (gettext_lazy("交流活动"), "international:event_list"),
+    (gettext_lazy("认可清单"), "international:recognition_list"), (gettext_lazy("指标"), "training:indicators"),
 ]
 
 

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_stubs_ext import StrOrPromise
 
@@ -65,10 +66,10 @@ def _pk_or_404(text: str) -> int:
         raise Http404 from None
 
 
-TRAINING_HOME = [(_("培训项目"), "training:program_list")]
+TRAINING_HOME = [(gettext_lazy("培训项目"), "training:program_list")]
 
 
-def _crumbs(*items: tuple[str, str]) -> list[tuple[str, str]]:
+def _crumbs(*items: tuple[StrOrPromise, str]) -> list[tuple[str, str]]:
     return [(str(label), url) for label, url in items]
 
 
