@@ -29,7 +29,7 @@ def error_constants() -> list[tuple[str, str]]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
                 continue
-            if not node.targets[0].id.startswith("ERR_"):
+            if not node.targets[0].id.startswith(("ERR_", "MSG_")):
                 continue
             value = node.value
             if isinstance(value, ast.Call) and value.args:

@@ -25,7 +25,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
@@ -59,8 +59,8 @@ from gongjiang.web.listing import (
     refuse_export,
 )
 
-MSG_DONE = "已完成：{what}。"
-MSG_PERSON_NOT_FOUND = "人才库中没有这个证件号码，或该人员不在您的管理范围内。"
+MSG_DONE = gettext_noop("已完成：{what}。")
+MSG_PERSON_NOT_FOUND = gettext_noop("人才库中没有这个证件号码，或该人员不在您的管理范围内。")
 
 TRANSITION_LABELS = {
     "open": gettext_lazy("开放报名"), "closed": gettext_lazy("截止报名"), "examining": gettext_lazy("开始考试"), "scoring": gettext_lazy("进入评分"),
