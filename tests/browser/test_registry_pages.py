@@ -113,3 +113,22 @@ def test_pages_fit_a_tablet_screen(
             assert overflow <= 0, f"{path} is {overflow}px wider than the screen"
     finally:
         context.close()
+
+
+def test_every_navigation_item_is_visible_in_english(
+    transactional_db: Any, live_server: Any, page: Any, login: Any, registry: Any, artifacts: Path
+) -> None:
+    # The English labels are longer than the Chinese: the city admin's nine items no longer
+    # fit on one line at 1280 px. They wrap onto a second line; none is hidden off the edge.
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    login(page, "city")
+    page.goto(f"{live_server.url}/training/")
+    links = page.locator("nav.mainnav a")
+    assert links.count() >= 9
+    width = page.viewport_size["width"]
+    for index in range(links.count()):
+        box = links.nth(index).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, links.nth(index).inner_text()
+    assert page.evaluate("(n => n.scrollWidth <= n.clientWidth)(document.querySelector('nav.mainnav'))")
+    assert "Bulk import and export" in page.locator("nav.mainnav").inner_text()
+    page.screenshot(path=str(artifacts / "navigation-english.png"))

@@ -91,3 +91,17 @@ def test_empty_scope_dashboard_has_no_charts(client, city, personas):
     html = client.get(reverse("web:home")).content.decode()
     assert _figure(html, "total") == "0"
     assert "echarts" not in html
+
+
+def test_a_user_without_registry_data_gets_the_right_reason_and_a_way_in(client, city, personas):
+    # A judge, say: no role in any organisation, so no registry data. The page must not call
+    # them one of the three separated administrators, and must lead to what they can use.
+    from tests import factories
+
+    client.force_login(factories.user("judge-on-loan"))
+    html = client.get(reverse("web:home")).content.decode()
+    assert "您的角色不查看技能人才库中的数据。" in html and "三权分立" not in html
+    functions = html[html.index("data-home-functions"):]
+    assert f'href="{reverse("competitions:home")}"' in functions
+    client.force_login(personas.aud)
+    assert "三权分立" in client.get(reverse("web:home")).content.decode()

@@ -33,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["own_person"] = reports_selectors.person_summary(user=request.user)
         return render(request, "web/home_worker.html", context)
     if scope.is_empty:
+        context["separated_admin"] = scope.has_role("platform_admin", "security_admin", "audit_admin")
         return render(request, "web/home_no_registry.html", context)
     figures = reports_selectors.registry_figures(user=request.user)
     context.update(figures=figures, charts=reports_selectors.chart_payload(figures))
