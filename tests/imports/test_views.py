@@ -230,3 +230,28 @@ def test_the_background_check_writes_in_the_language_of_the_user_who_uploaded(pe
     with translation.override("en"):
         tasks.import_job_validate_task.call(chinese.pk)
     assert "校验位" in chinese.row_errors.get(code="id_checksum").message
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_template_downloaded_in_either_language_imports(client, personas, workdir, language):
+    # The template's headers are the column labels in the user's language: the import must
+    # recognise them, whichever language the file is later uploaded in.
+    from django.conf import settings
+
+    from gongjiang.imports import services
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(personas.olga)
+    workbook = load_workbook(io.BytesIO(client.get(reverse("imports:template", args=["people"])).content))
+    sheet = workbook.worksheets[0]
+    headers = [str(c.value).rstrip("*") for c in sheet[1]]
+    assert ("ID card number" in headers) == (language == "en")
+    values = {"姓名": "模板甲", "Name": "模板甲", "身份证号码": factories.make_id_number(),
+              "工作单位": "越城机械有限公司", "Employer": "越城机械有限公司"}
+    values["ID card number"] = values["身份证号码"]
+    sheet.append([values.get(header) for header in headers])
+    path = workdir / f"template-{language}.xlsx"
+    workbook.save(path)
+    job = services.run_import(actor=personas.olga, entity="people", path=path)
+    assert job.status == ImportJob.Status.COMMITTED, (job.error_message, list(job.row_errors.values()))
+    assert Person.objects.get(name="模板甲").current_employer.name == "越城机械有限公司"

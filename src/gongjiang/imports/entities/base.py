@@ -25,7 +25,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from gongjiang.core.exceptions import ApplicationError
@@ -52,7 +53,13 @@ class Column:
     width: int = 16
 
     def names(self) -> tuple[Any, ...]:
-        return (self.label, *self.aliases)
+        """Every header that names this column: its label in each of the site's languages (a
+        template downloaded in English has English headers), then its other names."""
+        labels = []
+        for code, _language in settings.LANGUAGES:
+            with translation.override(code):
+                labels.append(str(self.label))
+        return (*dict.fromkeys(labels), *self.aliases)
 
 
 class RowState:
