@@ -30,6 +30,12 @@ def test_upload_preview_confirm_and_undo(
     login(page, "olga")
     page.goto(f"{live_server.url}/imports/")
     page.click('a[data-entity="people"]')
+    # the import modes are small radio buttons, each on the line of its own words
+    for value in ("atomic", "partial"):
+        radio = page.locator(f"input[name=mode][value={value}]").bounding_box()
+        words = page.locator(f"label:has(input[name=mode][value={value}])").bounding_box()
+        assert radio is not None and words is not None and radio["width"] < 30
+        assert words["y"] <= radio["y"] and radio["y"] + radio["height"] <= words["y"] + words["height"]
     # when: the roster is uploaded
     page.set_input_files("input[type=file]", str(roster))
     page.click("#upload-form button[type=submit]")
