@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongjiang.core.text import clauses
 from gongjiang.imports.exporters import Column
 
 ACCOUNT_EXPORT_ACTION = "accounts.user.exported"
@@ -19,7 +20,7 @@ AUDIT_EXPORT_ACTION = "core.audit.exported"
 
 
 def _roles(account: Any) -> str:
-    return "；".join(
+    return clauses(
         f"{m.get_role_display()}（{m.organization.name}）" if m.organization else str(m.get_role_display())
         for m in account.memberships.all()
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from gongjiang.catalog.models import Industry, Occupation, Region, WorkType
 from gongjiang.core import audit
 from gongjiang.core.admin_base import RoleAdminMixin, audit_admin_change
+from gongjiang.core.text import enumeration
 from gongjiang.orgs.scope import scope_for
 
 
@@ -100,7 +101,7 @@ class OccupationAdmin(CatalogAdminMixin, admin.ModelAdmin):
     def levels(self, occupation: Occupation) -> str:
         from gongjiang.catalog.levels import short_label
 
-        return "、".join(short_label(level) for level in occupation.allowed_levels())
+        return enumeration(short_label(level) for level in occupation.allowed_levels())
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         super().save_formset(request, form, formset, change)

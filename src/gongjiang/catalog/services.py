@@ -23,6 +23,7 @@ from gongjiang.catalog.tables import Column, Table
 from gongjiang.core import audit
 from gongjiang.core.exceptions import ApplicationError
 from gongjiang.core.rules import RuleError
+from gongjiang.core.text import enumeration
 
 REGION_COLUMNS = [
     Column("code", "行政区划代码", ("代码", "编码", "区划代码", "行政区划代码", "代碼", "編碼", "區劃代碼"), required=True),
@@ -184,7 +185,7 @@ def region_load(*, actor: Any, table: Table, dry_run: bool = False) -> LoadResul
             candidates = rules.region_parent_candidates(code)
             parent = next((c for c in candidates if c in known), None)
             if candidates and parent is None:
-                check.add(row, "parent", _(ERR_NO_ANCESTOR).format(code=code, tried="、".join(candidates)))
+                check.add(row, "parent", _(ERR_NO_ANCESTOR).format(code=code, tried=enumeration(candidates)))
         resolved.append((code, name, parent))
     check.raise_if_any()
     result = LoadResult(dry_run=dry_run)

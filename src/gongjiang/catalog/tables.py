@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from gongjiang.core.rules import normalize_text
+from gongjiang.core.text import enumeration
 
 CSV_SUFFIXES = {".csv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -116,7 +117,7 @@ def read_table(path: str | Path, columns: list[Column]) -> Table:
     if missing:
         raise UnusableFileError(
             _(ERR_FILE_MISSING_COLUMNS).format(
-                columns="、".join(f"{c.key}（{c.label}）" for c in missing),
+                columns=enumeration(f"{c.key}（{c.label}）" for c in missing),
                 expected=",".join(c.key for c in columns),
             )
         )

@@ -21,6 +21,7 @@ from openpyxl.styles import Font, PatternFill
 
 from gongjiang.competitions import selectors
 from gongjiang.competitions.models import Entry, EventRound, Judge
+from gongjiang.core.text import enumeration
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -55,7 +56,7 @@ def _number(value: Decimal | None) -> float | None:
 
 
 def entry_names(entry: Entry) -> str:
-    return "、".join(m.person.name for m in entry.members.all())
+    return enumeration(m.person.name for m in entry.members.all())
 
 
 # =================================================================================================
@@ -73,7 +74,7 @@ def entries_workbook(entries: Iterable[Entry]) -> bytes:
         sheet.append([
             entry.event.code, entry.event.name, entry.round.stage.name, entry.number, entry.heat,
             entry.delegation.name, entry.team_name, entry_names(entry),
-            "、".join(m.person.id_number_masked for m in entry.members.all()), entry.get_status_display(),
+            enumeration(m.person.id_number_masked for m in entry.members.all()), entry.get_status_display(),
         ])
     return _save(workbook)
 
@@ -100,7 +101,7 @@ def score_sheet_workbook(event_round: EventRound) -> bytes:
     _header(summary, [_("参赛编号"), _("实操得分"), _("理论成绩"), _("完成用时（秒）"), _("未评分项")])
     for row in rows:
         summary.append([row.entry.number, float(row.practical_marks), _number(row.entry.theory_score),
-                        row.entry.completion_seconds, "、".join(a.code for a in row.missing)])
+                        row.entry.completion_seconds, enumeration(a.code for a in row.missing)])
     return _save(workbook)
 
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjiang.core import rules as core_rules
 from gongjiang.core.rules import RuleError
+from gongjiang.core.text import enumeration
 from gongjiang.imports import rules
 from gongjiang.imports.entities.base import (
     CODE_DUPLICATE_IN_FILE,
@@ -325,10 +326,10 @@ class EntriesEntity(Entity):
             chosen = core_rules.normalize_text(values.get("heat") or delegation.heat)
             if heats:
                 if not chosen:
-                    state.error("heat", CODE_HEAT, _registration_text("ERR_HEAT_REQUIRED").format(heats="、".join(heats)))
+                    state.error("heat", CODE_HEAT, _registration_text("ERR_HEAT_REQUIRED").format(heats=enumeration(heats)))
                 elif chosen not in heats:
                     state.error("heat", CODE_HEAT, _registration_text("ERR_HEAT").format(
-                        heat=chosen, heats="、".join(heats)))
+                        heat=chosen, heats=enumeration(heats)))
             if not state.ok:
                 continue
             quota_used[slot] = quota_used.get(slot, 0) + 1
@@ -408,15 +409,15 @@ class EntriesEntity(Entity):
             marked = list(entries.filter(sheets__isnull=False).distinct().values_list("number", flat=True)[:10])
             marked += list(entries.exclude(theory_score=None).values_list("number", flat=True)[:10])
             if marked:
-                problems.append(str(ERR_ROLLBACK_MARKED).format(numbers="、".join(sorted(set(marked)))))
+                problems.append(str(ERR_ROLLBACK_MARKED).format(numbers=enumeration(sorted(set(marked)))))
             changed = list(entries.exclude(status__in=Entry.ACTIVE).values_list("number", flat=True)[:10])
             changed += list(entries.exclude(round__status=EventRound.Status.OPEN).values_list("number", flat=True)[:10])
             if changed:
-                problems.append(str(ERR_ROLLBACK_STATUS).format(numbers="、".join(sorted(set(changed)))))
+                problems.append(str(ERR_ROLLBACK_STATUS).format(numbers=enumeration(sorted(set(changed)))))
             if not problems:
                 names = foreign_dependents(entries, own={Entry, EntryMember})
                 if names:
-                    problems.append(str(ERR_ROLLBACK_DEPENDENTS).format(names="、".join(names)))
+                    problems.append(str(ERR_ROLLBACK_DEPENDENTS).format(names=enumeration(names)))
             if problems:
                 break
         return problems
@@ -603,7 +604,7 @@ def _entries_by_number(batch: list[RowState], ctx: ImportContext, rounds: Any) -
             state.error("entry", CODE_ENTRY, str(ERR_ENTRY_NOT_FOUND).format(number=values["entry"]))
         elif len(candidates) > 1:
             state.error("entry", CODE_ENTRY, str(ERR_ENTRY_AMBIGUOUS).format(
-                number=values["entry"], rounds="、".join(f"{e.round_id} {e.round}" for e in candidates)))
+                number=values["entry"], rounds=enumeration(f"{e.round_id} {e.round}" for e in candidates)))
         else:
             values["_entry"] = candidates[0]
 

@@ -39,6 +39,7 @@ from gongjiang.competitions.models import (
     Stage,
 )
 from gongjiang.core.rules import mask_name
+from gongjiang.core.text import enumeration
 from gongjiang.orgs import scope as data_scope
 
 ORGANIZER_REGION = ("organizer__region__code",)
@@ -506,7 +507,7 @@ def public_results(event_round: EventRound) -> list[PublicResult]:
     return [
         PublicResult(
             position=e.position, number=e.number,
-            names="、".join(mask_name(m.person.name) for m in e.members.all()),
+            names=enumeration(mask_name(m.person.name) for m in e.members.all()),
             delegation=e.delegation.name, heat=e.heat, theory=e.theory_score, practical=e.practical_score,
             total=e.total_score, scale=e.scale_score, medal=e.medal, medal_label=e.get_medal_display(),
             advancing=e.is_advancing,

@@ -39,6 +39,7 @@ from gongjiang.competitions.models import (
     ScoreSheet,
 )
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
+from gongjiang.core.text import enumeration
 from gongjiang.orgs.scope import scope_for
 from gongjiang.people import selectors as people_selectors
 from gongjiang.web.forms import apply_application_error
@@ -329,7 +330,7 @@ def event_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("已指派裁判 {name}。").format(name=judge.name))
                     if conflicts:
                         messages.warning(request, _("{name} 须回避以下参赛编号：{numbers}。").format(
-                            name=judge.name, numbers="、".join(e.number for e in conflicts)))
+                            name=judge.name, numbers=enumeration(e.number for e in conflicts)))
                     return redirect("competitions:event", pk=pk)
     aspects = selectors.aspects_of(event)
     return render(request, "competitions/event_detail.html", {

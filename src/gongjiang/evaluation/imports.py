@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from gongjiang.core import rules as core_rules
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
 from gongjiang.core.rules import RuleError
+from gongjiang.core.text import clauses, enumeration
 from gongjiang.evaluation import rules as evaluation_rules
 from gongjiang.evaluation.services.scoring import COMPONENT_NAMES
 from gongjiang.imports import rules
@@ -206,7 +207,7 @@ def multi_choice_normalizer(mapping: dict[str, str], *, shown: tuple[str, ...], 
     mapping = {rules.clean_text(label): key for label, key in mapping.items()}  # as the cells are cleaned
     index = {rules.normalize_header(label): key for label, key in mapping.items()}
     longest = sorted(mapping, key=len, reverse=True)
-    offered = "、".join(shown)
+    offered = enumeration(shown)
 
     def normalize(value: Any) -> Any:
         text = rules.clean_text(rules.cell_to_text(value))
@@ -486,7 +487,7 @@ class ApplicationsEntity(Entity):
                 # Changed since the check (the batch closed, someone applied meanwhile): all back.
                 raise ApplicationError(
                     gettext("第 {row} 行：{messages}").format(
-                        row=row, messages="；".join(m for ms in errors.values() for m in ms)),
+                        row=row, messages=clauses(m for ms in errors.values() for m in ms)),
                     errors=errors,
                 )
             service._decide(application)
@@ -508,7 +509,7 @@ class ApplicationsEntity(Entity):
             queryset = Application.objects.filter(pk__in=created[start:start + 900])
             dependents = foreign_dependents(queryset, own=[Application])
             if dependents:
-                reasons.append(str(ERR_ROLLBACK_APPLICATIONS).format(what="、".join(dependents)))
+                reasons.append(str(ERR_ROLLBACK_APPLICATIONS).format(what=enumeration(dependents)))
                 break
             if queryset.filter(updated_at__gt=since).exists():
                 reasons.append(str(ERR_ROLLBACK_CHANGED))

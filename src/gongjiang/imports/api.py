@@ -41,6 +41,7 @@ from gongjiang.core.api_base import ApiPagination, paginated_response
 from gongjiang.core.api_base import InputSerializer as BaseInput
 from gongjiang.core.exceptions import ApplicationError
 from gongjiang.core.rules import normalize_id_number
+from gongjiang.core.text import enumeration
 from gongjiang.imports import exporters, reports, safety, selectors, services, tasks
 from gongjiang.imports.entities.base import Entity, all_entities, get_entity
 from gongjiang.imports.models import ImportJob
@@ -570,7 +571,7 @@ def export_filters(exporter: exporters.Exporter, params: Any) -> dict[str, str]:
     """The query string checked against the exporter's filters: a map of the given ones, as text
     (the exporters convert), or ApplicationError naming each wrong filter and the accepted ones."""
     given = {key: params.get(key) for key in params if params.get(key) not in ("", None)}
-    accepted = "、".join(exporter.filters) or "—"
+    accepted = enumeration(exporter.filters) or "—"
     entity = str(exporter.label)
     unknown = sorted(set(given) - set(exporter.filters))
     if unknown:
@@ -597,7 +598,7 @@ def _export_parameters() -> list[OpenApiParameter]:
             used.setdefault(name, []).append(exporter.name)
     return [
         OpenApiParameter(name, OpenApiTypes.STR, OpenApiParameter.QUERY, required=False,
-                         description=str(_("筛选条件，适用于：{entities}")).format(entities="、".join(names)))
+                         description=str(_("筛选条件，适用于：{entities}")).format(entities=enumeration(names)))
         for name, names in sorted(used.items())
     ]
 
@@ -641,7 +642,7 @@ class ExportApi(APIView):
             exporters.export_xlsx(exporter=exporter, user=request.user, filters=filters, target=handle)
         except ValueError:
             handle.close()
-            accepted = "、".join(exporter.filters)
+            accepted = enumeration(exporter.filters)
             raise ApplicationError(str(ERR_BAD_FILTER).format(entity=exporter.label, keys=accepted),
                                    field="filters") from None
         except BaseException:

@@ -46,6 +46,7 @@ from openpyxl.styles import Font
 
 from gongjiang.core import audit
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
+from gongjiang.core.text import enumeration
 from gongjiang.imports.rules import formula_safe
 from gongjiang.orgs.scope import Scope, scope_for
 
@@ -119,7 +120,7 @@ def get_exporter(name: str) -> Exporter:
         return _EXPORTERS[name]
     except KeyError:
         raise ApplicationError(
-            str(ERR_UNKNOWN_EXPORT).format(name=name, names="、".join(sorted(_EXPORTERS))), field="entity"
+            str(ERR_UNKNOWN_EXPORT).format(name=name, names=enumeration(sorted(_EXPORTERS))), field="entity"
         ) from None
 
 
@@ -131,8 +132,8 @@ def _clean_filters(exporter: Exporter, filters: Mapping[str, Any]) -> dict[str, 
     cleaned = {key: value for key, value in filters.items() if value not in ("", None)}
     unknown = set(cleaned) - set(exporter.filters)
     if unknown:
-        raise ApplicationError(str(ERR_UNKNOWN_FILTER).format(key="、".join(sorted(unknown)),
-                                                              keys="、".join(exporter.filters)), field="filters")
+        raise ApplicationError(str(ERR_UNKNOWN_FILTER).format(key=enumeration(sorted(unknown)),
+                                                              keys=enumeration(exporter.filters)), field="filters")
     return cleaned
 
 

@@ -27,6 +27,7 @@ from typing import Any, TypeVar, cast
 from django.utils.translation import gettext_lazy as _
 
 from gongjiang.core.rules import RuleError
+from gongjiang.core.text import enumeration
 from gongjiang.imports import readers, rules
 from gongjiang.imports.entities.base import (
     CODE_DUPLICATE_IN_FILE,
@@ -318,7 +319,7 @@ def validate_file(
     match = rules.find_header([cells for _n, cells in head], entity.alias_index, required=entity.required,
                               scan=HEADER_SCAN_ROWS)
     if match is None:
-        expected = "、".join(str(c.label) for c in entity.columns if c.required) or str(entity.columns[0].label)
+        expected = enumeration(str(c.label) for c in entity.columns if c.required) or str(entity.columns[0].label)
         raise UnusableFileError(str(ERR_NO_HEADER).format(scan=HEADER_SCAN_ROWS, expected=expected), "no_header")
     header_number, header_cells = head[match.row_index]
     result.header_row = header_number
@@ -331,7 +332,7 @@ def validate_file(
         )
     missing = [str(entity.by_key[key].label) for key in entity.required if key not in match.keys]
     if missing:
-        raise UnusableFileError(str(ERR_MISSING_COLUMNS).format(missing="、".join(missing), row=header_number),
+        raise UnusableFileError(str(ERR_MISSING_COLUMNS).format(missing=enumeration(missing), row=header_number),
                                 "missing_columns")
     mapping = match.columns
     plan = [(index, key, entity.by_key[key].normalize) for index, key in mapping.items()]

@@ -19,6 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from gongjiang.core.text import clauses
 from gongjiang.imports import readers, rules
 from gongjiang.imports.models import ImportJob
 from gongjiang.imports.pipeline import RowIssue
@@ -97,7 +98,7 @@ def build_error_workbook(
                     original.font = HEADER_FONT
                     row.append(original)
             else:
-                text = "；".join(
+                text = clauses(
                     f"【{issue.header or issue.letter or _('整行')}】{issue.message}" for issue in issues
                 ) or _("该行有错误（超出可列出的错误数）")
                 note = WriteOnlyCell(sheet, value=rules.formula_safe(text))

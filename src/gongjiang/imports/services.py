@@ -30,6 +30,7 @@ from django.utils.translation import gettext_noop  # marks the messages below; s
 
 from gongjiang.core import audit, context
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
+from gongjiang.core.text import clauses
 from gongjiang.imports import bulkwrite, pipeline, safety
 from gongjiang.imports.entities.base import Entity, ImportContext, WriteResult, get_entity
 from gongjiang.imports.models import ImportJob, ImportRecord, ImportRowError
@@ -432,7 +433,7 @@ def import_job_rollback(*, job: ImportJob, actor: Any) -> ImportJob:
         conflicts = entity.rollback_conflicts(records=records, since=job.committed_at) if hasattr(entity, "rollback_conflicts") else []
         if conflicts:
             audit.record("imports.job.rolled_back", obj=job, outcome="denied", changes={"reasons": conflicts}, actor=actor)
-            raise ApplicationError(_(ERR_ROLLBACK_CONFLICT).format(reasons="；".join(conflicts)))
+            raise ApplicationError(_(ERR_ROLLBACK_CONFLICT).format(reasons=clauses(conflicts)))
         counts = entity.rollback(records=records, ctx=ctx)
         job.status = ImportJob.Status.ROLLED_BACK
         job.rolled_back_at = timezone.now()

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from gongjiang.core.text import enumeration
 from gongjiang.imports.entities.base import Entity
 from gongjiang.imports.rules import column_letter
 
@@ -67,7 +68,7 @@ def template_workbook(entity: Entity) -> bytes:
         rules.append([
             str(column.label),
             _("必填") if column.required else _("选填"),
-            "、".join(str(alias) for alias in column.aliases if not str(alias).isascii()),
+            enumeration(str(alias) for alias in column.aliases if not str(alias).isascii()),
             str(column.help),
             column.example,
         ])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gongjiang.core.text import enumeration
 from gongjiang.international.rules import country_name
 from gongjiang.training.exports import Column
 
@@ -27,7 +28,7 @@ PARTNER_COLUMNS = [
 AGREEMENT_COLUMNS = [
     Column(_("协议名称"), lambda a: a.title, lambda a: reverse("international:agreement_detail", args=[a.pk])),
     Column(_("类型"), lambda a: a.get_kind_display()),
-    Column(_("签约方"), lambda a: "、".join(p.organization.name for p in a.parties.all())),
+    Column(_("签约方"), lambda a: enumeration(p.organization.name for p in a.parties.all())),
     Column(_("签订日期"), lambda a: a.signed_date or ""),
     Column(_("期限（月）"), lambda a: a.term_months or ""),
     Column(_("到期日期"), lambda a: a.end_date or ""),
@@ -56,7 +57,7 @@ MEMBER_COLUMNS = [
 
 PROJECT_COLUMNS = [
     Column(_("项目名称"), lambda p: p.name),
-    Column(_("合作机构"), lambda p: "、".join(o.name for o in p.partners.all())),
+    Column(_("合作机构"), lambda p: enumeration(o.name for o in p.partners.all())),
     Column(_("管理单位"), lambda p: p.managed_by.name),
     Column(_("职业/专业方向"), lambda p: p.occupation_name),
     Column(_("开始日期"), lambda p: p.start_date),

@@ -23,6 +23,7 @@ from gongjiang.catalog.models import Occupation
 from gongjiang.core import audit
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
 from gongjiang.core.rules import RuleError, normalize_text
+from gongjiang.core.text import enumeration
 from gongjiang.international import rules
 from gongjiang.international.models import (
     Agreement,
@@ -156,7 +157,7 @@ def partner_update(*, actor: Any, partner: PartnerProfile, **data: Any) -> Partn
     _require_write(actor, partner_queryset(actor, write=True), partner)
     unknown = set(data) - set(PARTNER_FIELDS)
     if unknown:
-        raise ApplicationError(_("不能设置这些字段：{fields}。").format(fields="、".join(sorted(unknown))))
+        raise ApplicationError(_("不能设置这些字段：{fields}。").format(fields=enumeration(sorted(unknown))))
     before = audit.snapshot(partner)
     for key, value in data.items():
         setattr(partner, key, value.strip() if isinstance(value, str) else value)
@@ -272,7 +273,7 @@ def agreement_update(*, actor: Any, agreement: Agreement, parties: Iterable[Part
         raise ApplicationError(_(ERR_TERMINATED))
     unknown = set(data) - set(AGREEMENT_FIELDS)
     if unknown:
-        raise ApplicationError(_("不能设置这些字段：{fields}。").format(fields="、".join(sorted(unknown))))
+        raise ApplicationError(_("不能设置这些字段：{fields}。").format(fields=enumeration(sorted(unknown))))
     if "term_months" in data:
         try:
             rules.check_term(data["term_months"])
@@ -341,7 +342,7 @@ def agreement_approve(*, actor: Any, agreement: Agreement, party: AgreementParty
         raise ApplicationError(_(ERR_TERMINATED))
     missing = rules.missing_for_approval(_content(agreement))
     if missing:
-        raise ApplicationError(str(rules.ERR_AGREEMENT_INCOMPLETE).format(missing="、".join(missing)))
+        raise ApplicationError(str(rules.ERR_AGREEMENT_INCOMPLETE).format(missing=enumeration(missing)))
     try:
         rules.check_approval(presented_hash=content_hash, current_hash=agreement.content_hash)
     except RuleError as exc:
@@ -497,7 +498,7 @@ def joint_project_update(*, actor: Any, project: JointProject, partners: Iterabl
     _require_write(actor, joint_project_queryset(actor, write=True), project)
     allowed = {"name", "start_date", "end_date", "agreement", "occupation_name", "status", "description"}
     if set(data) - allowed:
-        raise ApplicationError(_("不能设置这些字段：{fields}。").format(fields="、".join(sorted(set(data) - allowed))))
+        raise ApplicationError(_("不能设置这些字段：{fields}。").format(fields=enumeration(sorted(set(data) - allowed))))
     before = audit.snapshot(project)
     for key, value in data.items():
         setattr(project, key, value)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongjiang.core import audit
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
+from gongjiang.core.text import clauses
 from gongjiang.international import exports, forms, selectors, services
 from gongjiang.international.rules import country_name
 from gongjiang.orgs.scope import scope_for
@@ -332,7 +333,7 @@ def mentor_engage_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已登记聘用。"))
             return redirect("international:mentor_list")
     engagements = list(mentor.engagements.select_related("program", "joint_project"))
-    intro = "；".join(f"{e.start_date:%Y-%m-%d} {e.description}" for e in engagements) or _("暂无聘用记录。")
+    intro = clauses(f"{e.start_date:%Y-%m-%d} {e.description}" for e in engagements) or _("暂无聘用记录。")
     return form_page(request, form, title=_("国际导师聘用：{name}").format(name=mentor.name), submit=_("登记聘用"),
                       intro=intro, cancel_url=reverse("international:mentor_list"),
                       status=400 if form.errors else 200)

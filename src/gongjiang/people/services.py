@@ -27,6 +27,7 @@ from gongjiang.core.rules import (
     to_halfwidth,
     validate_id,
 )
+from gongjiang.core.text import enumeration
 from gongjiang.credentials.rules import parse_certificate_number
 from gongjiang.orgs.models import Organization
 from gongjiang.orgs.scope import organization_queryset, scope_for
@@ -228,7 +229,7 @@ def person_update(*, actor: Any, person: Person, **data: Any) -> Person:
     errors: dict[str, list[str]] = {}
     unknown = set(data) - set(EDITABLE_FIELDS) - {"mobile"}
     if unknown:
-        raise ApplicationError(_("不能修改这些字段：{fields}。").format(fields="、".join(sorted(unknown))))
+        raise ApplicationError(_("不能修改这些字段：{fields}。").format(fields=enumeration(sorted(unknown))))
     before = audit.snapshot(person)
     if "name" in data:
         data["name"] = _clean_name(data["name"], errors)

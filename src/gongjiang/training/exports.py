@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gongjiang.core.text import clauses
 from gongjiang.imports.exporters import Column, export_response, table_rows
 from gongjiang.imports.rules import formula_safe
 from gongjiang.training.models import (
@@ -120,9 +121,9 @@ CLAIM_COLUMNS = [
     Column(gettext_lazy("核定金额（元）"), lambda c: c.amount),
     Column(gettext_lazy("状态"), lambda c: c.get_status_display()),
     Column(gettext_lazy("发放日期"), lambda c: _date(c.paid_on)),
-    Column(gettext_lazy("核算说明"), lambda c: "；".join(
+    Column(gettext_lazy("核算说明"), lambda c: clauses(
         check["message"] for check in c.explanation.get("checks", []) if not check["passed"]
-    ) or "；".join(c.explanation.get("derivation", []))),
+    ) or clauses(c.explanation.get("derivation", []))),
 ]
 
 POLICY_COLUMNS = [

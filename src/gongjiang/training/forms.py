@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from gongjiang.catalog.levels import SkillLevel
 from gongjiang.catalog.models import Occupation, Region
 from gongjiang.core.rules import normalize_id_number
+from gongjiang.core.text import enumeration
 from gongjiang.orgs.models import Organization
 from gongjiang.orgs.scope import organization_queryset
 from gongjiang.people.models import Person
@@ -58,7 +59,7 @@ class FilterForm(forms.Form):
                 # django-stubs types the getter with everything the setter accepts.
                 choices = field.choices
                 assert isinstance(choices, (list, BaseChoiceIterator))
-                accepted = "、".join(f"{value}（{label}）" for value, label in choices if value != "")
+                accepted = enumeration(f"{value}（{label}）" for value, label in choices if value != "")
                 field.error_messages["invalid_choice"] = str(ERR_FILTER_CHOICE).format(
                     accepted=accepted.replace("%", "%%"))
             elif isinstance(field, FilterIntegerField):

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
+from gongjiang.core.text import clauses
 from gongjiang.training import exports
 from gongjiang.web.forms import apply_application_error, page_window, paginate
 from gongjiang.web.listing import ListFilters, filter_query, form_filter_errors
@@ -32,7 +33,7 @@ def run_service(form: Any, call: Callable[[], Any]) -> Any:
 
 def flash_error(request: HttpRequest, exc: ApplicationError) -> None:
     details = [str(m) for msgs in exc.errors.values() for m in msgs] if exc.errors else []
-    messages.error(request, "；".join(details) if details else str(exc.message))
+    messages.error(request, clauses(details) if details else str(exc.message))
 
 
 def read_filter_form(form: Any) -> tuple[dict[str, Any], ListFilters]:

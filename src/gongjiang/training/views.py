@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_stubs_ext import StrOrPromise
 
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
+from gongjiang.core.text import clauses
 from gongjiang.international.rules import country_name
 from gongjiang.orgs.scope import scope_for
 from gongjiang.people import selectors as people_selectors
@@ -416,7 +417,7 @@ def complete_all_view(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("已为 {n} 名学员办理结业。").format(n=len(result.completed)))
     for enrollment, reasons in result.refused:
         messages.warning(request, _("{name} 未结业：{reasons}").format(name=enrollment.person.name,
-                                                                    reasons="；".join(reasons)))
+                                                                    reasons=clauses(reasons)))
     return redirect("training:program_detail", pk=program.pk)
 
 
@@ -607,7 +608,7 @@ def _post_action(request: HttpRequest, form: Any, call: Callable[[Any], Any], su
         except ApplicationError as exc:
             flash_error(request, exc)
     else:
-        messages.error(request, "；".join(f"{form.fields[k].label}：{' '.join(v)}" if k in form.fields else " ".join(v)
+        messages.error(request, clauses(f"{form.fields[k].label}：{' '.join(v)}" if k in form.fields else " ".join(v)
                                          for k, v in form.errors.items()))
     return redirect(back)
 

@@ -21,6 +21,7 @@ from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gongjiang.core.text import enumeration
 from gongjiang.imports.exporters import PAGING_PARAMETERS
 
 ERR_FILTER_CHOICE = _("筛选条件“{label}”的值“{value}”无效，可选：{accepted}。")
@@ -63,7 +64,7 @@ def read_filters(params: Mapping[str, Any], filters: Sequence[Filter]) -> ListFi
             if value not in accepted:
                 result.errors.append(str(ERR_FILTER_CHOICE).format(
                     label=spec.label, value=value[:40],
-                    accepted="、".join(f"{choice}（{label}）" for choice, label in spec.choices)))
+                    accepted=enumeration(f"{choice}（{label}）" for choice, label in spec.choices)))
                 continue
         elif spec.integer and not (value.isascii() and value.isdigit() and len(value) <= 9):
             result.errors.append(str(ERR_FILTER_INTEGER).format(label=spec.label, value=value[:40]))

@@ -34,6 +34,7 @@ from gongjiang.competitions.models import (
 from gongjiang.core import audit
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
 from gongjiang.core.rules import normalize_text
+from gongjiang.core.text import clauses, enumeration
 
 ERR_NOT_JUDGE = gettext_noop("您不是本赛项的裁判。")
 ERR_NOT_CHIEF = gettext_noop("只有本赛项的裁判长可以执行此操作。")
@@ -474,27 +475,27 @@ def lock_problems(event_round: EventRound) -> dict[str, list[str]]:
     )
     if drafts:
         problems.setdefault("sheets", []).append(_(ERR_LOCK_DRAFTS).format(
-            count=len(drafts), sheets="、".join(f"{s.entry.number}（{s.judge.name}）" for s in drafts[:20])
+            count=len(drafts), sheets=enumeration(f"{s.entry.number}（{s.judge.name}）" for s in drafts[:20])
         ))
     rows = selectors.round_marks(event_round)
     if not rows:
         problems.setdefault("entries", []).append(_(ERR_LOCK_EMPTY))
     missing = [f"{r.entry.number}：{'、'.join(a.code for a in r.missing)}" for r in rows if r.missing]
     if missing:
-        problems.setdefault("marks", []).append(_(ERR_LOCK_MISSING).format(items="；".join(missing[:20])))
+        problems.setdefault("marks", []).append(_(ERR_LOCK_MISSING).format(items=clauses(missing[:20])))
     disagreements = [
         f"{r.entry.number} {a.aspect.code}（{'/'.join(str(int(v)) for v in a.values.values())}）"
         for r in rows for a in r.aspects if a.disagrees and not a.moderated
     ]
     if disagreements:
         problems.setdefault("moderation", []).append(_(ERR_LOCK_DISAGREE).format(
-            tolerance=event.judgement_tolerance, items="；".join(disagreements[:20])
+            tolerance=event.judgement_tolerance, items=clauses(disagreements[:20])
         ))
     if event.theory_weight > 0:
         no_theory = [r.entry.number for r in rows if r.entry.theory_score is None]
         if no_theory:
             problems.setdefault("theory", []).append(_(ERR_LOCK_THEORY).format(
-                weight=format(event.theory_weight.normalize(), "f"), items="、".join(no_theory[:30])
+                weight=format(event.theory_weight.normalize(), "f"), items=enumeration(no_theory[:30])
             ))
     return problems
 

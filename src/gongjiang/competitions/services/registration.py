@@ -24,6 +24,7 @@ from gongjiang.competitions.models import (
 from gongjiang.core import audit
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
 from gongjiang.core.rules import normalize_text
+from gongjiang.core.text import enumeration
 from gongjiang.people.models import Person
 from gongjiang.people.selectors import person_queryset
 
@@ -160,9 +161,9 @@ def entry_register(
     chosen_heat = normalize_text(heat if heat is not None else delegation.heat)
     if heats:
         if not chosen_heat:
-            errors.setdefault("heat", []).append(_(ERR_HEAT_REQUIRED).format(heats="、".join(heats)))
+            errors.setdefault("heat", []).append(_(ERR_HEAT_REQUIRED).format(heats=enumeration(heats)))
         elif chosen_heat not in heats:
-            errors.setdefault("heat", []).append(_(ERR_HEAT).format(heat=chosen_heat, heats="、".join(heats)))
+            errors.setdefault("heat", []).append(_(ERR_HEAT).format(heat=chosen_heat, heats=enumeration(heats)))
     else:
         chosen_heat = ""
     if errors:

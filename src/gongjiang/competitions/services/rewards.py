@@ -32,6 +32,7 @@ from gongjiang.competitions.models import (
 from gongjiang.competitions.services.setup import require_organizer
 from gongjiang.core import audit
 from gongjiang.core.exceptions import ApplicationError
+from gongjiang.core.text import enumeration
 from gongjiang.people import services as people_services
 from gongjiang.people.models import Certificate, Honor, Person
 
@@ -91,7 +92,7 @@ def reward_problems(competition: Competition, *, now: Any = None) -> list[str]:
     rounds = _final_rounds(competition)
     unpublished = [r.event.name for r in rounds if r.status != EventRound.Status.PUBLISHED]
     if unpublished:
-        problems.append(_(ERR_NOT_PUBLISHED).format(events="、".join(unpublished)))
+        problems.append(_(ERR_NOT_PUBLISHED).format(events=enumeration(unpublished)))
     pending = Appeal.objects.filter(entry__event__competition=competition, status=Appeal.Status.PENDING).count()
     if pending:
         problems.append(_(ERR_APPEALS_PENDING).format(count=pending))
@@ -100,7 +101,7 @@ def reward_problems(competition: Competition, *, now: Any = None) -> list[str]:
         if r.status == EventRound.Status.PUBLISHED and r.appeal_deadline is not None and r.appeal_deadline > now
     ]
     if open_window:
-        problems.append(_(ERR_APPEAL_WINDOW).format(events="、".join(open_window)))
+        problems.append(_(ERR_APPEAL_WINDOW).format(events=enumeration(open_window)))
     return problems
 
 

@@ -31,6 +31,7 @@ from gongjiang.competitions.models import (
 from gongjiang.core import audit
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
 from gongjiang.core.rules import normalize_text
+from gongjiang.core.text import enumeration
 from gongjiang.orgs.models import Organization
 from gongjiang.orgs.scope import organization_queryset
 from gongjiang.people.models import Honor
@@ -218,7 +219,7 @@ def competition_set_status(*, actor: Any, competition: Competition, status: str)
             _(ERR_STATUS_STEP).format(
                 current=competition.get_status_display(), target=Competition.Status(status).label
                 if status in Competition.Status.values else status,
-                allowed="、".join(str(Competition.Status(s).label) for s in allowed) or _("无"),
+                allowed=enumeration(str(Competition.Status(s).label) for s in allowed) or _("无"),
             ),
             field="status",
         )
@@ -385,7 +386,7 @@ def event_update(*, actor: Any, event: CompetitionEvent, **data: Any) -> Competi
         raise ValueError(f"not editable: {sorted(unknown)}")
     frozen = [key for key in data if key in RESULT_FIELDS and data[key] != getattr(event, key)]
     if frozen and event.rounds.exclude(status=EventRound.Status.OPEN).exists():
-        labels = "、".join(str(_event_field(k).verbose_name) for k in frozen)
+        labels = enumeration(str(_event_field(k).verbose_name) for k in frozen)
         raise ApplicationError(_(ERR_EVENT_FROZEN).format(fields=labels), field=frozen[0])
     cleaned = _clean_event(data, event, event.competition)
     before = audit.snapshot(event)
@@ -502,7 +503,7 @@ def delegation_create(
     heats = [h for stage in competition.stages.all() for h in stage.heats]
     if heat and heat not in heats:
         errors.setdefault("heat", []).append(
-            _(ERR_DELEGATION_HEAT).format(heat=heat, heats="、".join(heats) or _("未设赛区"))
+            _(ERR_DELEGATION_HEAT).format(heat=heat, heats=enumeration(heats) or _("未设赛区"))
         )
     if errors:
         raise ApplicationError(_("代表队信息有误，请按提示修改。"), errors=errors)

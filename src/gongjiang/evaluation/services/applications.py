@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 
 from gongjiang.core import audit
 from gongjiang.core.exceptions import PermissionDeniedError
+from gongjiang.core.text import enumeration
 from gongjiang.evaluation import rules
 from gongjiang.evaluation.models import Application, EvaluationBatch, EvaluationBody
 from gongjiang.evaluation.selectors import facts_for
@@ -56,7 +57,7 @@ FACT_FIELDS = (
 def _clean_facts(facts: dict[str, Any], errors: dict[str, list[str]], prefix: str = "") -> dict[str, Any]:
     unknown = set(facts) - set(FACT_FIELDS)
     if unknown:
-        collect(errors, prefix + "facts", ERR_UNKNOWN_FACTS, fields="、".join(sorted(unknown)))
+        collect(errors, prefix + "facts", ERR_UNKNOWN_FACTS, fields=enumeration(sorted(unknown)))
     clean = {key: facts[key] for key in FACT_FIELDS if key in facts and facts[key] not in (None, "")}
     today = timezone.localdate()
     for field, label in (("occupation_start", "开始从事本职业工作日期"), ("prior_certificate_date", "已有证书发证日期"),
@@ -69,10 +70,10 @@ def _clean_facts(facts: dict[str, Any], errors: dict[str, list[str]], prefix: st
         collect(errors, prefix + "prior_grade", ERR_PRIOR_PAIR)
     bad_programs = set(clean.get("programs", [])) - set(rules.PROGRAM_LABELS)
     if bad_programs:
-        collect(errors, prefix + "programs", ERR_PROGRAM, values="、".join(sorted(bad_programs)))
+        collect(errors, prefix + "programs", ERR_PROGRAM, values=enumeration(sorted(bad_programs)))
     bad_flags = set(clean.get("flags", [])) - set(rules.FLAG_LABELS)
     if bad_flags:
-        collect(errors, prefix + "flags", ERR_FLAG, values="、".join(sorted(bad_flags)))
+        collect(errors, prefix + "flags", ERR_FLAG, values=enumeration(sorted(bad_flags)))
     if "title_level" in clean and clean["title_level"] not in Application.Title.values:
         collect(errors, prefix + "title_level", ERR_TITLE)
     return clean

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 
 from gongjiang.catalog.models import Occupation, WorkType
 from gongjiang.core import audit
+from gongjiang.core.text import clauses, enumeration
 from gongjiang.evaluation import rules
 from gongjiang.evaluation.models import (
     GRADE_LABELS,
@@ -112,7 +113,7 @@ def batch_create(
     if not errors:
         problems = scope_problems(body, occupation=occupation, work_type=work_type, grades=clean_grades, on=applications_open)
         if problems:
-            collect(errors, "occupation", ERR_OUT_OF_SCOPE, problems="；".join(problems))
+            collect(errors, "occupation", ERR_OUT_OF_SCOPE, problems=clauses(problems))
     raise_if(errors, ERR_INVALID)
     defaults = {
         "pass_mark": rule_set.pass_mark,
@@ -139,7 +140,7 @@ def batch_update(*, actor: Any, batch: EvaluationBatch, **changes: Any) -> Evalu
         raise fail(ERR_NOT_EDITABLE, "status")
     unknown = set(changes) - set(SCHEDULE_FIELDS)
     if unknown:
-        raise fail("不能修改这些字段：{fields}。", "non_field_errors", fields="、".join(sorted(unknown)))
+        raise fail("不能修改这些字段：{fields}。", "non_field_errors", fields=enumeration(sorted(unknown)))
     before = audit.snapshot(batch)
     data = {field: getattr(batch, field) for field in SCHEDULE_FIELDS}
     data.update(changes)
@@ -228,7 +229,7 @@ def _compute_results(batch: EvaluationBatch) -> dict[str, int]:
             application.save(update_fields=["result", "updated_at"])
         outcome["passed" if result == Application.Result.PASSED else "failed"] += 1
     if pending:
-        raise fail(ERR_UNSCORED, "status", count=len(pending), example="、".join(pending[:3]))
+        raise fail(ERR_UNSCORED, "status", count=len(pending), example=enumeration(pending[:3]))
     return outcome
 
 
@@ -253,7 +254,7 @@ def batch_transition(
     if target == EvaluationBatch.Status.OPEN:
         problems = scope_problems(batch.body, occupation=batch.occupation, work_type=batch.work_type, grades=batch.grades, on=today)
         if problems:
-            raise fail(ERR_OUT_OF_SCOPE, "status", problems="；".join(problems))
+            raise fail(ERR_OUT_OF_SCOPE, "status", problems=clauses(problems))
         if batch.applications_close < today:
             raise fail(ERR_CLOSE_PASSED, "applications_close")
     elif target == EvaluationBatch.Status.EXAMINING:
@@ -261,7 +262,7 @@ def batch_transition(
             raise fail(ERR_NO_APPLICATIONS, "status")
         problems = assignment_problems(batch)
         if problems:
-            raise fail(ERR_ASSIGNMENTS, "status", problems="；".join(problems))
+            raise fail(ERR_ASSIGNMENTS, "status", problems=clauses(problems))
         details["sheets_created"] = _create_sheets(batch)
     elif target == EvaluationBatch.Status.PUBLICITY:
         details["results"] = _compute_results(batch)
@@ -306,7 +307,7 @@ def batch_assign_evaluator(
     if not errors:
         problems = evaluator_may_assess(evaluator, min(batch.grades), batch.applications_close)
         if problems:
-            collect(errors, "evaluator", "；".join(problems))
+            collect(errors, "evaluator", clauses(problems))
     raise_if(errors, ERR_ASSIGN_INVALID)
     assignment, _created = EvaluatorAssignment.objects.update_or_create(
         batch=batch, evaluator=evaluator, component=component, defaults={"station": (station or "1").strip()[:50]}

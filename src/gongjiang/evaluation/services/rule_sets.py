@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from gongjiang.catalog.models import Occupation
 from gongjiang.core import audit
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
+from gongjiang.core.text import clauses, enumeration
 from gongjiang.evaluation import rules
 from gongjiang.evaluation.models import EligibilityRuleSet
 from gongjiang.orgs.models import Membership
@@ -43,14 +44,14 @@ def rule_set_save(*, actor: Any, rule_set: EligibilityRuleSet | None = None, **d
         raise PermissionDeniedError()
     unknown = set(data) - set(FIELDS)
     if unknown:
-        raise ApplicationError(_(ERR_UNKNOWN_FIELDS).format(fields="、".join(sorted(unknown))))
+        raise ApplicationError(_(ERR_UNKNOWN_FIELDS).format(fields=enumeration(sorted(unknown))))
     errors: dict[str, list[str]] = {}
     if "name" in data and not str(data["name"] or "").strip():
         errors.setdefault("name", []).append(_(ERR_NAME))
     if "grades" in data:
         problems = rules.validate_rule_set({"grades": data["grades"]})
         if problems:
-            errors.setdefault("grades", []).append(_(ERR_STRUCTURE).format(problems="；".join(problems)))
+            errors.setdefault("grades", []).append(_(ERR_STRUCTURE).format(problems=clauses(problems)))
     if "pass_mark" in data and not Decimal(0) <= Decimal(str(data["pass_mark"])) <= Decimal(100):
         errors.setdefault("pass_mark", []).append(_(ERR_PASS_MARK))
     for key in ("practical_evaluators_min", "candidates_per_evaluator"):

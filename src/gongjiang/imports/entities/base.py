@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from gongjiang.core.exceptions import ApplicationError
+from gongjiang.core.text import enumeration
 from gongjiang.imports import rules
 from gongjiang.imports.crypto import FastCrypto
 from gongjiang.orgs.scope import Scope, scope_for
@@ -188,7 +189,7 @@ class Entity:
         return values if all(v not in (None, "") for v in values) else None
 
     def key_label(self) -> str:
-        return "、".join(str(self.by_key[key].label) for key in self.key_columns)
+        return enumeration(str(self.by_key[key].label) for key in self.key_columns)
 
     def check_row(self, state: RowState, ctx: ImportContext) -> None:
         raise NotImplementedError
@@ -246,7 +247,7 @@ def get_entity(name: str) -> Entity:
         return _REGISTRY[name]
     except KeyError:
         raise ApplicationError(
-            str(ERR_UNKNOWN_ENTITY).format(name=name, names="、".join(sorted(_REGISTRY))), field="entity"
+            str(ERR_UNKNOWN_ENTITY).format(name=name, names=enumeration(sorted(_REGISTRY))), field="entity"
         ) from None
 
 

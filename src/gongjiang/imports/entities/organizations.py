@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjiang.core.exceptions import ApplicationError
 from gongjiang.core.rules import RuleError
+from gongjiang.core.text import enumeration
 from gongjiang.imports import rules
 from gongjiang.imports.entities.base import (
     Column,
@@ -246,7 +247,7 @@ class OrganizationsEntity(Entity):
         others = foreign_dependents(queryset, own=(Organization,))
         if others or Organization.objects.filter(parent_id__in=created).exclude(pk__in=created).exists():
             problems.append(gettext("本次导入新增的单位已有其他记录（{what}）或下级单位。").format(
-                what="、".join(others) or "—"))
+                what=enumeration(others) or "—"))
         touched = created + [r.object_ids[0] for r in records if r.action == "updated"]
         if Organization.objects.filter(pk__in=touched, updated_at__gt=since).exists():
             problems.append(gettext("本次导入涉及的单位在导入后又被修改过。"))

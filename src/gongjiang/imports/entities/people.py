@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjiang.core import rules as core_rules
 from gongjiang.core.rules import RuleError
+from gongjiang.core.text import enumeration
 from gongjiang.imports import bulkwrite, rules
 from gongjiang.imports.entities.base import (
     Column,
@@ -485,7 +486,7 @@ class PeopleEntity(Entity):
             chunk = created[start : start + 900]
             others = foreign_dependents(Person.objects.filter(pk__in=chunk), own=(Person, Employment))
             if others:
-                problems.append(gettext("本次导入新增的人员已有其他记录（{what}）。").format(what="、".join(others)))
+                problems.append(gettext("本次导入新增的人员已有其他记录（{what}）。").format(what=enumeration(others)))
                 break
             if Person.objects.filter(pk__in=chunk, user__isnull=False).exists():
                 problems.append(gettext("本次导入新增的人员已开通登录账号。"))

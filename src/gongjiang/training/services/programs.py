@@ -22,6 +22,7 @@ from gongjiang.catalog.levels import SkillLevel
 from gongjiang.core import audit
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
 from gongjiang.core.rules import RuleError, normalize_text
+from gongjiang.core.text import clauses, enumeration
 from gongjiang.orgs.models import Organization
 from gongjiang.orgs.scope import organization_queryset, scope_for
 from gongjiang.people.models import Certificate, Person
@@ -107,7 +108,7 @@ def _clean_program(data: dict[str, Any], *, instance: TrainingProgram | None, ac
 
     unknown = set(data) - set(PROGRAM_FIELDS) - {"partners"}
     if unknown:
-        raise ApplicationError(_("不能设置这些字段：{fields}。").format(fields="、".join(sorted(unknown))))
+        raise ApplicationError(_("不能设置这些字段：{fields}。").format(fields=enumeration(sorted(unknown))))
     merged = {name: getattr(instance, name) for name in PROGRAM_FIELDS} if instance else {}
     merged.update(data)
     errors: dict[str, list[str]] = {}
@@ -275,7 +276,7 @@ def session_update(*, actor: Any, session: TrainingSession, **data: Any) -> Trai
     _require_manage(actor, session.program)
     allowed = {"title", "date", "hours", "start_time", "end_time", "location", "teacher"}
     if set(data) - allowed:
-        raise ApplicationError(_("不能设置这些字段：{fields}。").format(fields="、".join(sorted(set(data) - allowed))))
+        raise ApplicationError(_("不能设置这些字段：{fields}。").format(fields=enumeration(sorted(set(data) - allowed))))
     before = audit.snapshot(session)
     merged = {name: getattr(session, name) for name in allowed}
     merged.update(data)
@@ -619,7 +620,7 @@ def enrollment_complete(
     checks = completion_preview(enrollment=enrollment)
     failed = [c.message for c in checks if not c.passed]
     if failed:
-        raise ApplicationError(_(ERR_COMPLETION_REFUSED).format(reasons="；".join(failed)), field="status")
+        raise ApplicationError(_(ERR_COMPLETION_REFUSED).format(reasons=clauses(failed)), field="status")
     if certificate_number and certificate_issue_date is None:
         raise ApplicationError(_(ERR_CERTIFICATE_NEEDS_NUMBER), field="certificate_issue_date")
     _check_evaluation_application(enrollment, evaluation_application_id)

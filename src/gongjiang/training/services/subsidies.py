@@ -15,6 +15,7 @@ from gongjiang.catalog.levels import SkillLevel
 from gongjiang.catalog.models import Region
 from gongjiang.core import audit
 from gongjiang.core.exceptions import ApplicationError, PermissionDeniedError
+from gongjiang.core.text import enumeration
 from gongjiang.orgs import roles
 from gongjiang.orgs.scope import scope_for
 from gongjiang.people.models import Certificate, Person
@@ -99,7 +100,7 @@ def policy_create(*, actor: Any, region: Region, year: int, kind: str, name: str
         raise ApplicationError(_(ERR_POLICY_KIND), field="kind")
     unknown = set(data) - set(POLICY_FIELDS)
     if unknown:
-        raise ApplicationError(_("不能设置这些字段：{fields}。").format(fields="、".join(sorted(unknown))))
+        raise ApplicationError(_("不能设置这些字段：{fields}。").format(fields=enumeration(sorted(unknown))))
     cleaned = _clean_policy({**data, "name": name}, kind)
     if SubsidyPolicy.objects.filter(region=region, year=year, kind=kind).exists():
         raise ApplicationError(_(ERR_POLICY_DUPLICATE).format(
@@ -117,7 +118,7 @@ def policy_update(*, actor: Any, policy: SubsidyPolicy, **data: Any) -> SubsidyP
         raise PermissionDeniedError(_(ERR_POLICY_SCOPE))
     unknown = set(data) - set(POLICY_FIELDS)
     if unknown:
-        raise ApplicationError(_("不能设置这些字段：{fields}。").format(fields="、".join(sorted(unknown))))
+        raise ApplicationError(_("不能设置这些字段：{fields}。").format(fields=enumeration(sorted(unknown))))
     before = audit.snapshot(policy)
     merged = {name: getattr(policy, name) for name in POLICY_FIELDS}
     merged.update(data)

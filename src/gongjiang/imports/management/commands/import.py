@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from gongjiang.core.exceptions import ApplicationError
+from gongjiang.core.text import enumeration
 from gongjiang.imports import reports, services
 from gongjiang.imports.entities.base import all_entities
 from gongjiang.imports.models import ImportJob
@@ -133,7 +134,7 @@ class Command(BaseCommand):
             failed=f"{job.rows_failed:,}", seconds=f"{elapsed:.1f}", rate=f"{rate:,.0f}"))
         unknown = (job.summary or {}).get("unknown_columns") or []
         if unknown:
-            out.write(_("未识别的列（已忽略）：") + "、".join(f"{letter}“{text}”" for letter, text in unknown))
+            out.write(_("未识别的列（已忽略）：") + enumeration(f"{letter}“{text}”" for letter, text in unknown))
         if job.status == ImportJob.Status.COMMITTED:
             out.write(_("已导入：新增 {created}，更新 {updated}，无变化 {unchanged}。").format(
                 created=f"{job.rows_created:,}", updated=f"{job.rows_updated:,}", unchanged=f"{job.rows_unchanged:,}"))
