@@ -9,13 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjiang.catalog.levels import SkillLevel
 from gongjiang.core.models import BaseModel
+from gongjiang.core.text import enumeration
 from gongjiang.evaluation import rules
 
 # The national levels as the pages name them, in the user's language. Certificates keep the
 # national wording (rules.GRADE_NAMES) whatever the language of the person issuing them.
 GRADE_LABELS = {grade: _(name) for grade, name in rules.GRADE_NAMES.items()}
 GRADE_CHOICES = [(grade, label) for grade, label in sorted(GRADE_LABELS.items(), reverse=True)]
-GRADE_SEPARATOR = _("、")
 
 
 class EvaluationBody(BaseModel):
@@ -225,7 +225,7 @@ class EvaluationBatch(BaseModel):
 
     @property
     def grade_names(self) -> str:
-        return str(GRADE_SEPARATOR).join(str(GRADE_LABELS[g]) for g in sorted(self.grades, reverse=True))
+        return enumeration(GRADE_LABELS[g] for g in sorted(self.grades, reverse=True))
 
 
 class Application(BaseModel):

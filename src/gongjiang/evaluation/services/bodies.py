@@ -14,10 +14,10 @@ from django.utils.translation import gettext_noop
 from gongjiang.catalog.levels import SkillLevel
 from gongjiang.catalog.models import Occupation, WorkType
 from gongjiang.core import audit
+from gongjiang.core.text import enumeration
 from gongjiang.evaluation import rules
 from gongjiang.evaluation.models import (
     GRADE_LABELS,
-    GRADE_SEPARATOR,
     BodyScope,
     EvaluationBody,
     Evaluator,
@@ -226,7 +226,7 @@ def scope_problems(
     else:
         outside = [g for g in grades if g not in line.grades]
         if outside:
-            problems.append(_(ERR_SCOPE_GRADES).format(grades=str(GRADE_SEPARATOR).join(str(GRADE_LABELS[g]) for g in outside)))
+            problems.append(_(ERR_SCOPE_GRADES).format(grades=enumeration(GRADE_LABELS[g] for g in outside)))
     return problems
 
 
